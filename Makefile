@@ -1,0 +1,44 @@
+# The two commands of the README: `make demo` and `make test`. Both set up the machine
+# (scripts/setup, idempotent) and build first.
+BUILD      ?= build
+BUILD_ASAN ?= build-asan
+JOBS       ?= 2
+CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+.PHONY: all setup build build-asan demo test test-release test-asan bench format clean
+
+all: build
+
+setup:
+	scripts/setup
+
+build: setup
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j$(JOBS)
+
+build-asan: setup
+	cmake -S . -B $(BUILD_ASAN) $(CMAKE_FLAGS) -DCHARTHOUSE_SANITIZE=ON -DCHARTHOUSE_BENCH=OFF
+	cmake --build $(BUILD_ASAN) -j$(JOBS)
+
+demo: build
+	scripts/demo $(BUILD)/charthouse
+
+test: test-release test-asan
+
+test-release: build
+	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+# The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer; any report
+# aborts the test that produced it, so the run fails.
+test-asan: build-asan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  ctest --test-dir $(BUILD_ASAN) --output-on-failure -j$(JOBS)
+
+bench: build
+	bench/package.sh $(BUILD)/charthouse
+
+format:
+	find src tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN)

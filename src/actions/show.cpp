@@ -1,0 +1,68 @@
+#include "actions/show.hpp"
+
+#include <filesystem>
+
+#include "chart/loader.hpp"
+
+namespace ch::actions {
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+const chart::File* find_readme(const chart::Chart& c) {
+  for (const auto& f : c.files)
+    for (std::string_view n : {"readme.md", "readme.txt", "readme"})
+      if (iequals(f.name, n)) return &f;
+  return nullptr;
+}
+
+bool has_manifest_extension(const std::string& name) {
+  std::string ext = std::filesystem::path(name).extension().string();
+  return iequals(ext, ".yaml") || iequals(ext, ".yml") || iequals(ext, ".json");
+}
+
+void collect_crds(const chart::Chart& c, std::vector<const chart::File*>& out) {
+  for (const auto& f : c.files)
+    if (f.name.rfind("crds/", 0) == 0 && has_manifest_extension(f.name)) out.push_back(&f);
+  for (const auto& sub : c.subcharts) collect_crds(sub, out);
+}
+
+}  // namespace
+
+std::string render_show(const chart::Chart& c, ShowFormat format) {
+  const bool all = format == ShowFormat::kAll;
+  std::string out;
+  if (format == ShowFormat::kChart || all) out += c.metadata.to_yaml() + "\n";
+  if ((format == ShowFormat::kValues || all) && c.values) {
+    if (all) out += "---\n";
+    out += c.values->data + "\n";
+  }
+  if (format == ShowFormat::kReadme || all) {
+    if (const chart::File* readme = find_readme(c)) {
+      if (all) out += "---\n";
+      out += readme->data + "\n";
+    }
+  }
+  if (format == ShowFormat::kCrds || all) {
+    std::vector<const chart::File*> crds;
+    collect_crds(c, crds);
+    if (!crds.empty()) {
+      if (all && crds[0]->data.rfind("---", 0) != 0) out += "---\n";
+      for (const auto* f : crds) out += f->data + "\n";
+    }
+  }
+  return out;
+}
+
+std::string show_local(const std::string& path, ShowFormat format) {
+  return render_show(chart::load(path), format);
+}
+
+}  // namespace ch::actions

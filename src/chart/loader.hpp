@@ -1,0 +1,29 @@
+// Loads a chart from a directory or a .tgz with Helm's rules and limits: .helmignore,
+// 5 MiB per file, 100 MiB per archive, BOM stripping, no absolute paths, no "..", no
+// irregular files, gzip required, subcharts under charts/ (archives and directories).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string_view>
+#include <vector>
+
+#include "chart/chart.hpp"
+
+namespace ch::chart {
+
+inline constexpr std::int64_t kMaxFileSize = 5 * 1024 * 1024;
+inline constexpr std::int64_t kMaxArchiveSize = 100 * 1024 * 1024;
+
+// A directory or an archive file, as `helm show` / `helm install` accept them.
+Chart load(const std::filesystem::path& path);
+Chart load_dir(const std::filesystem::path& dir);
+Chart load_archive_file(const std::filesystem::path& file);
+// A gzipped tar in memory (subcharts, downloaded layers).
+Chart load_archive(std::string_view gz);
+// The files of an archive, first path component dropped, checked and size-limited.
+std::vector<File> read_archive_files(std::string_view gz);
+// Builds a chart from chart-relative files (Helm's LoadFiles).
+Chart load_files(std::vector<File> files);
+
+}  // namespace ch::chart

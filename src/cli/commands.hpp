@@ -1,0 +1,18 @@
+// Registration of each command on the CLI11 application; one .cpp per command.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace ch::cli {
+
+void add_package_command(CLI::App& app);
+void add_show_command(CLI::App& app);
+void add_lint_command(CLI::App& app);
+void add_version_command(CLI::App& app);
+
+// Thrown by a command that already printed its own failure summary; exits 1.
+struct ExitFailure {
+  int code = 1;
+};
+
+}  // namespace ch::cli

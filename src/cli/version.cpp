@@ -1,0 +1,12 @@
+#include <iostream>
+
+#include "cli/commands.hpp"
+
+namespace ch::cli {
+
+void add_version_command(CLI::App& app) {
+  CLI::App* cmd = app.add_subcommand("version", "Print the charthouse version");
+  cmd->callback([] { std::cout << "charthouse v0.1.0\n"; });
+}
+
+}  // namespace ch::cli
