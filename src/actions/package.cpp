@@ -34,8 +34,9 @@ PackageResult package_chart(const PackageOptions& options) {
     throw Error(ErrorCode::kNotFound,
                 "stat " + options.chart_dir.string() + ": no such file or directory");
   if (!stdfs::is_directory(options.chart_dir, ec))
-    throw Error(ErrorCode::kInvalidArgument,
-                options.chart_dir.string() + " is not a chart directory (package takes a directory)");
+    throw Error(
+        ErrorCode::kInvalidArgument,
+        options.chart_dir.string() + " is not a chart directory (package takes a directory)");
   chart::Chart c = chart::load_dir(options.chart_dir);
   if (!options.version.empty()) c.metadata.version = options.version;
   semver::Version::parse(c.metadata.version);

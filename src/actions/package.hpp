@@ -10,8 +10,8 @@ namespace ch::actions {
 struct PackageOptions {
   std::filesystem::path chart_dir;
   std::filesystem::path destination = ".";
-  std::string version;      // overrides Chart.yaml version when non-empty
-  std::string app_version;  // overrides Chart.yaml appVersion when non-empty
+  std::string version;                            // overrides Chart.yaml version when non-empty
+  std::string app_version;                        // overrides Chart.yaml appVersion when non-empty
   std::optional<std::int64_t> source_date_epoch;  // stamps every entry when set
 };
 

@@ -20,7 +20,7 @@ namespace {
 
 // RFC 1952 extra subfield 'r','r' carrying the bytes Helm has always put in its header
 // (the form Helm 4.2.4+ writes; older Helm wrote the same payload without a subfield).
-constexpr std::string_view kExtraPayload = "+aHR0cHM6Ly95b3V0dS5iZS96OVV6MWljandyTQo=";
+constexpr std::string_view kExtraPayload = "aHR0cHM6Ly95b3V0dS5iZS96OVV6MWljandyTQo=";
 
 class GzipSink {
  public:
@@ -123,8 +123,8 @@ class TarWriter {
   void add(const std::string& name, std::string_view body, std::int64_t mtime) {
     std::unique_ptr<archive_entry, void (*)(archive_entry*)> e(archive_entry_new(),
                                                                archive_entry_free);
-    std::int64_t t = opts_.source_date_epoch ? *opts_.source_date_epoch
-                                             : (mtime != 0 ? mtime : opts_.now);
+    std::int64_t t =
+        opts_.source_date_epoch ? *opts_.source_date_epoch : (mtime != 0 ? mtime : opts_.now);
     archive_entry_set_pathname_utf8(e.get(), name.c_str());
     archive_entry_set_filetype(e.get(), AE_IFREG);
     archive_entry_set_perm(e.get(), 0644);
@@ -133,8 +133,8 @@ class TarWriter {
     archive_entry_set_uid(e.get(), 0);
     archive_entry_set_gid(e.get(), 0);
     if (archive_write_header(a_.get(), e.get()) != ARCHIVE_OK) fail();
-    if (!body.empty() &&
-        archive_write_data(a_.get(), body.data(), body.size()) != static_cast<la_ssize_t>(body.size()))
+    if (!body.empty() && archive_write_data(a_.get(), body.data(), body.size()) !=
+                             static_cast<la_ssize_t>(body.size()))
       fail();
   }
 
@@ -145,7 +145,8 @@ class TarWriter {
  private:
   [[noreturn]] void fail() {
     const char* msg = archive_error_string(a_.get());
-    throw Error(ErrorCode::kIo, std::string("writing chart archive: ") + (msg ? msg : "unknown error"));
+    throw Error(ErrorCode::kIo,
+                std::string("writing chart archive: ") + (msg ? msg : "unknown error"));
   }
   const ArchiveOptions& opts_;
   std::unique_ptr<archive, WriterDeleter> a_;
@@ -183,8 +184,8 @@ std::optional<std::int64_t> source_date_epoch_from_env() {
   errno = 0;
   long long n = std::strtoll(v, &end, 10);
   if (errno != 0 || end == v || *end != '\0' || n < 0)
-    throw Error(ErrorCode::kInvalidArgument,
-                std::string("invalid SOURCE_DATE_EPOCH: \"") + v + "\" is not a non-negative integer");
+    throw Error(ErrorCode::kInvalidArgument, std::string("invalid SOURCE_DATE_EPOCH: \"") + v +
+                                                 "\" is not a non-negative integer");
   return n;
 }
 
@@ -209,7 +210,8 @@ stdfs::path save_archive(const Chart& chart, const stdfs::path& out_dir,
   }
   stdfs::path dest = out_dir / (chart.name() + "-" + chart.metadata.version + ".tgz");
   fs::AtomicFile file(dest, 0644);
-  write_archive(chart, [&](std::string_view d) { file.write(d); }, options);
+  write_archive(
+      chart, [&](std::string_view d) { file.write(d); }, options);
   file.commit();
   return dest;
 }

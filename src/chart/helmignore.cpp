@@ -8,7 +8,9 @@ namespace ch::chart {
 namespace {
 
 std::string_view trim_space(std::string_view s) {
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; };
+  auto is_space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+  };
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
   return s;
@@ -28,7 +30,9 @@ IgnoreRules IgnoreRules::parse(std::string_view text) {
   return rules;
 }
 
-void IgnoreRules::add_defaults() { add("templates/.?*"); }
+void IgnoreRules::add_defaults() {
+  add("templates/.?*");
+}
 
 void IgnoreRules::add(std::string_view rule) {
   rule = trim_space(rule);

@@ -21,7 +21,8 @@ bool is_request_url(const std::string& s) {
 }
 
 bool is_email(const std::string& s) {
-  static const std::regex kEmail(R"(^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*$)");
+  static const std::regex kEmail(
+      R"(^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*$)");
   return std::regex_match(s, kEmail);
 }
 
@@ -55,7 +56,8 @@ std::vector<LintMessage> lint_chart_dir(const stdfs::path& dir) {
   const std::string cy = "Chart.yaml";
   stdfs::path chart_yaml = dir / cy;
   std::error_code ec;
-  if (stdfs::is_directory(chart_yaml, ec)) add(Severity::kError, cy, "should be a file, not a directory");
+  if (stdfs::is_directory(chart_yaml, ec))
+    add(Severity::kError, cy, "should be a file, not a directory");
 
   Metadata md;
   nlohmann::ordered_json raw;
@@ -86,8 +88,9 @@ std::vector<LintMessage> lint_chart_dir(const stdfs::path& dir) {
   if (md.api_version.empty()) {
     add(Severity::kError, cy, "apiVersion is required. The value must be either \"v1\" or \"v2\"");
   } else if (md.api_version != kApiVersionV1 && md.api_version != kApiVersionV2) {
-    add(Severity::kError, cy, "apiVersion '" + md.api_version +
-                                  "' is not valid. The value must be either \"v1\" or \"v2\"");
+    add(Severity::kError, cy,
+        "apiVersion '" + md.api_version +
+            "' is not valid. The value must be either \"v1\" or \"v2\"");
   }
   string_type("version");
   if (md.version.empty()) {
@@ -122,11 +125,13 @@ std::vector<LintMessage> lint_chart_dir(const stdfs::path& dir) {
   if (!md.icon.empty() && !is_request_url(md.icon))
     add(Severity::kError, cy, "invalid icon URL '" + md.icon + "'");
   if (!md.type.empty() && md.api_version != kApiVersionV2)
-    add(Severity::kError, cy, "chart type is not valid in apiVersion '" + md.api_version +
-                                  "'. It is valid in apiVersion 'v2'");
+    add(Severity::kError, cy,
+        "chart type is not valid in apiVersion '" + md.api_version +
+            "'. It is valid in apiVersion 'v2'");
   if (!md.dependencies.empty() && md.api_version != kApiVersionV2)
-    add(Severity::kError, cy, "dependencies are not valid in the Chart file with apiVersion '" +
-                                  md.api_version + "'. They are valid in apiVersion 'v2'");
+    add(Severity::kError, cy,
+        "dependencies are not valid in the Chart file with apiVersion '" + md.api_version +
+            "'. They are valid in apiVersion 'v2'");
 
   stdfs::path values = dir / "values.yaml";
   if (!stdfs::exists(values, ec)) {

@@ -21,14 +21,18 @@ namespace stdfs = std::filesystem;
 
 namespace {
 
-[[noreturn]] void invalid(const std::string& msg) { throw Error(ErrorCode::kInvalidChart, msg); }
+[[noreturn]] void invalid(const std::string& msg) {
+  throw Error(ErrorCode::kInvalidChart, msg);
+}
 
 std::string strip_bom(std::string data) {
   if (data.compare(0, 3, "\xEF\xBB\xBF") == 0) data.erase(0, 3);
   return data;
 }
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p;
+}
 
 // Go's path.Clean for '/'-separated paths.
 std::string clean_path(std::string_view p) {
@@ -84,7 +88,9 @@ std::string sniff_content_type(std::string head) {
   for (const auto& sig : kSigs)
     if (starts_with(s, sig.magic)) return std::string(sig.type);
   size_t ws = 0;
-  while (ws < s.size() && (s[ws] == ' ' || s[ws] == '\t' || s[ws] == '\n' || s[ws] == '\r' || s[ws] == '\f')) ++ws;
+  while (ws < s.size() &&
+         (s[ws] == ' ' || s[ws] == '\t' || s[ws] == '\n' || s[ws] == '\r' || s[ws] == '\f'))
+    ++ws;
   std::string_view rest = s.substr(ws);
   auto ci_prefix = [&](std::string_view p) {
     if (rest.size() < p.size()) return false;
@@ -93,7 +99,8 @@ std::string sniff_content_type(std::string head) {
     return true;
   };
   if (ci_prefix("<?xml")) return "text/xml; charset=utf-8";
-  for (std::string_view tag : {"<!doctype html", "<html", "<head", "<body", "<script", "<h1", "<p"}) {
+  for (std::string_view tag :
+       {"<!doctype html", "<html", "<head", "<body", "<script", "<h1", "<p"}) {
     if (ci_prefix(tag) && rest.size() > tag.size() &&
         (rest[tag.size()] == ' ' || rest[tag.size()] == '>'))
       return "text/html; charset=utf-8";
@@ -153,13 +160,15 @@ std::vector<File> read_entries(archive* a) {
     if (n == ".")
       invalid("chart illegally contains content outside the base directory: \"" + hname + "\"");
     if (starts_with(n, "..")) invalid("chart illegally references parent directory");
-    if (n.size() >= 3 && std::isalpha(static_cast<unsigned char>(n[0])) && n[1] == ':' && n[2] == '/')
+    if (n.size() >= 3 && std::isalpha(static_cast<unsigned char>(n[0])) && n[1] == ':' &&
+        n[2] == '/')
       invalid("chart contains illegally named files");
     if (head == "Chart.yaml") invalid("chart yaml not in base directory");
 
     std::int64_t size = archive_entry_size(entry);
     if (size > remaining)
-      invalid("decompressed chart is larger than the maximum file size " + std::to_string(kMaxArchiveSize));
+      invalid("decompressed chart is larger than the maximum file size " +
+              std::to_string(kMaxArchiveSize));
     if (size > kMaxFileSize)
       invalid("decompressed chart file \"" + hname + "\" is larger than the maximum file size " +
               std::to_string(kMaxFileSize));
@@ -189,7 +198,8 @@ std::int64_t rounded_mtime(const struct stat& st) {
 void walk(const stdfs::path& abs, const std::string& rel, const IgnoreRules& rules,
           std::set<std::pair<dev_t, ino_t>>& active, std::vector<File>& out) {
   std::vector<std::string> names;
-  for (const auto& e : stdfs::directory_iterator(abs)) names.push_back(e.path().filename().string());
+  for (const auto& e : stdfs::directory_iterator(abs))
+    names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   for (const auto& name : names) {
     stdfs::path p = abs / name;
@@ -224,12 +234,18 @@ void check_values(const File& f) {
   try {
     v = yamlconv::parse(f.data);
   } catch (const Error& e) {
-    invalid("cannot load values.yaml: error converting YAML to JSON: yaml: " + std::string(e.what()));
+    invalid("cannot load values.yaml: error converting YAML to JSON: yaml: " +
+            std::string(e.what()));
   }
   if (!v.is_null() && !v.is_object())
-    invalid("cannot load values.yaml: error unmarshaling JSON: while decoding JSON: json: cannot "
-            "unmarshal " + std::string(v.is_array() ? "array" : v.is_string() ? "string" : v.is_boolean() ? "bool" : "number") +
-            " into Go value of type map[string]interface {}");
+    invalid(
+        "cannot load values.yaml: error unmarshaling JSON: while decoding JSON: json: cannot "
+        "unmarshal " +
+        std::string(v.is_array()     ? "array"
+                    : v.is_string()  ? "string"
+                    : v.is_boolean() ? "bool"
+                                     : "number") +
+        " into Go value of type map[string]interface {}");
 }
 
 }  // namespace
@@ -299,7 +315,8 @@ Chart load_files(std::vector<File> files) {
         c.subcharts.push_back(load_files(std::move(inner)));
       }
     } catch (const Error& e) {
-      throw Error(e.code(), "error unpacking subchart " + cname + " in " + c.name() + ": " + e.what());
+      throw Error(e.code(),
+                  "error unpacking subchart " + cname + " in " + c.name() + ": " + e.what());
     }
   }
   return c;
@@ -313,12 +330,15 @@ std::vector<File> read_archive_files(std::string_view gz) {
   return read_entries(a.get());
 }
 
-Chart load_archive(std::string_view gz) { return load_files(read_archive_files(gz)); }
+Chart load_archive(std::string_view gz) {
+  return load_files(read_archive_files(gz));
+}
 
 Chart load_archive_file(const stdfs::path& file) {
   std::error_code ec;
   auto status = stdfs::status(file, ec);
-  if (ec || !stdfs::exists(status)) throw Error(ErrorCode::kNotFound, file.string() + ": no such file");
+  if (ec || !stdfs::exists(status))
+    throw Error(ErrorCode::kNotFound, file.string() + ": no such file");
   if (stdfs::is_directory(status)) invalid("cannot load a directory");
   std::string head(512, '\0');
   {
@@ -338,10 +358,12 @@ Chart load_archive_file(const stdfs::path& file) {
 Chart load_dir(const stdfs::path& dir) {
   stdfs::path top = stdfs::absolute(dir);
   std::error_code ec;
-  if (!stdfs::exists(top, ec)) throw Error(ErrorCode::kNotFound, "stat " + dir.string() + ": no such file or directory");
+  if (!stdfs::exists(top, ec))
+    throw Error(ErrorCode::kNotFound, "stat " + dir.string() + ": no such file or directory");
   IgnoreRules rules;
   stdfs::path ignore_file = top / std::string(kHelmIgnoreFile);
-  if (stdfs::exists(ignore_file, ec)) rules = IgnoreRules::parse(fs::read_file(ignore_file, kMaxFileSize));
+  if (stdfs::exists(ignore_file, ec))
+    rules = IgnoreRules::parse(fs::read_file(ignore_file, kMaxFileSize));
   rules.add_defaults();
   std::vector<File> files;
   std::set<std::pair<dev_t, ino_t>> active;

@@ -26,9 +26,9 @@ class Decoder {
   }
 
   [[noreturn]] void fail(const std::string& detail) const {
-    throw Error(ErrorCode::kInvalidChart, "cannot load " + file_ +
-                                              ": error unmarshaling JSON: while decoding JSON: " +
-                                              detail);
+    throw Error(
+        ErrorCode::kInvalidChart,
+        "cannot load " + file_ + ": error unmarshaling JSON: while decoding JSON: " + detail);
   }
 
   void string_field(const json& v, std::string& out, std::string_view st,
@@ -106,28 +106,28 @@ Dependency decode_dependency(const Decoder& d, const json& v, std::string_view s
                              std::string_view list) {
   Dependency dep;
   std::string p(list);
-  for_fields(v,
-             {"name", "version", "repository", "condition", "tags", "enabled", "import-values",
-              "alias"},
-             [&](std::string_view f, const json& x) {
-               std::string path = p + "." + std::string(f);
-               if (f == "name") d.string_field(x, dep.name, "Dependency", path);
-               if (f == "version") d.string_field(x, dep.version, "Dependency", path);
-               if (f == "repository") d.string_field(x, dep.repository, "Dependency", path);
-               if (f == "condition") d.string_field(x, dep.condition, "Dependency", path);
-               if (f == "alias") d.string_field(x, dep.alias, "Dependency", path);
-               if (f == "tags") d.string_list(x, dep.tags, "Dependency", path);
-               if (f == "enabled") d.bool_field(x, dep.enabled, "Dependency", path);
-               if (f == "import-values") {
-                 if (x.is_null()) {
-                   dep.import_values = json::array();
-                 } else if (!x.is_array()) {
-                   d.type_error(x, "Dependency", path, "[]interface {}");
-                 } else {
-                   dep.import_values = x;
-                 }
-               }
-             });
+  for_fields(
+      v,
+      {"name", "version", "repository", "condition", "tags", "enabled", "import-values", "alias"},
+      [&](std::string_view f, const json& x) {
+        std::string path = p + "." + std::string(f);
+        if (f == "name") d.string_field(x, dep.name, "Dependency", path);
+        if (f == "version") d.string_field(x, dep.version, "Dependency", path);
+        if (f == "repository") d.string_field(x, dep.repository, "Dependency", path);
+        if (f == "condition") d.string_field(x, dep.condition, "Dependency", path);
+        if (f == "alias") d.string_field(x, dep.alias, "Dependency", path);
+        if (f == "tags") d.string_list(x, dep.tags, "Dependency", path);
+        if (f == "enabled") d.bool_field(x, dep.enabled, "Dependency", path);
+        if (f == "import-values") {
+          if (x.is_null()) {
+            dep.import_values = json::array();
+          } else if (!x.is_array()) {
+            d.type_error(x, "Dependency", path, "[]interface {}");
+          } else {
+            dep.import_values = x;
+          }
+        }
+      });
   (void)st;
   return dep;
 }
@@ -155,17 +155,27 @@ json parse_yaml_for(std::string_view yaml, std::string_view file) {
     return yamlconv::parse(yaml);
   } catch (const Error& e) {
     throw Error(ErrorCode::kInvalidChart, "cannot load " + std::string(file) +
-                                              ": error converting YAML to JSON: yaml: " +
-                                              e.what());
+                                              ": error converting YAML to JSON: yaml: " + e.what());
   }
 }
 
 // Unicode White_Space (Go's unicode.IsSpace).
 bool is_space(char32_t r) {
   switch (r) {
-    case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F:
-    case 0x205F: case 0x3000:
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case ' ':
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
       return true;
     default:
       return r >= 0x2000 && r <= 0x200A;
@@ -216,7 +226,9 @@ size_t decode_rune(std::string_view s, size_t i, char32_t* r) {
   auto cont = [&](size_t k) {
     return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
   };
-  auto at = [&](size_t k) { return static_cast<char32_t>(static_cast<unsigned char>(s[i + k]) & 0x3F); };
+  auto at = [&](size_t k) {
+    return static_cast<char32_t>(static_cast<unsigned char>(s[i + k]) & 0x3F);
+  };
   if (c < 0x80) {
     *r = c;
     return 1;
@@ -291,66 +303,69 @@ void Metadata::merge_yaml(std::string_view yaml, std::string_view file) {
     d.fail("json: cannot unmarshal " + Decoder::json_kind(doc) +
            " into Go value of type chart.Metadata");
   const std::string_view st = "Metadata";
-  for_fields(
-      doc,
-      {"name", "home", "sources", "version", "description", "keywords", "maintainers", "icon",
-       "apiVersion", "condition", "tags", "appVersion", "deprecated", "annotations",
-       "kubeVersion", "dependencies", "type"},
-      [&](std::string_view f, const json& v) {
-        if (f == "name") d.string_field(v, name, st, f);
-        if (f == "home") d.string_field(v, home, st, f);
-        if (f == "sources") d.string_list(v, sources, st, f);
-        if (f == "version") d.string_field(v, version, st, f);
-        if (f == "description") d.string_field(v, description, st, f);
-        if (f == "keywords") d.string_list(v, keywords, st, f);
-        if (f == "icon") d.string_field(v, icon, st, f);
-        if (f == "apiVersion") d.string_field(v, api_version, st, f);
-        if (f == "condition") d.string_field(v, condition, st, f);
-        if (f == "tags") d.string_field(v, tags, st, f);
-        if (f == "appVersion") d.string_field(v, app_version, st, f);
-        if (f == "deprecated") d.bool_field(v, deprecated, st, f);
-        if (f == "kubeVersion") d.string_field(v, kube_version, st, f);
-        if (f == "type") d.string_field(v, type, st, f);
-        if (f == "dependencies") decode_dependencies(d, v, dependencies, &null_dependency, st);
-        if (f == "annotations") {
-          if (v.is_null()) {
-            annotations.clear();
-          } else if (!v.is_object()) {
-            d.type_error(v, st, f, "map[string]string");
-          } else {
-            for (auto it = v.begin(); it != v.end(); ++it) {
-              std::string s;
-              if (!it.value().is_null() && !yamlconv::scalar_to_go_string(it.value(), &s))
-                d.type_error(it.value(), st, "annotations", "string");
-              annotations[it.key()] = s;
-            }
-          }
-        }
-        if (f == "maintainers") {
-          maintainers.clear();
-          if (v.is_null()) return;
-          if (!v.is_array()) d.type_error(v, st, f, "[]*chart.Maintainer");
-          for (const auto& item : v) {
-            if (item.is_null()) {
-              null_maintainer = true;
-              continue;
-            }
-            if (!item.is_object()) d.type_error(item, st, f, "chart.Maintainer");
-            Maintainer m;
-            for_fields(item, {"name", "email", "url"}, [&](std::string_view mf, const json& mv) {
-              std::string path = "maintainers." + std::string(mf);
-              if (mf == "name") d.string_field(mv, m.name, "Maintainer", path);
-              if (mf == "email") d.string_field(mv, m.email, "Maintainer", path);
-              if (mf == "url") d.string_field(mv, m.url, "Maintainer", path);
-            });
-            maintainers.push_back(m);
-          }
-        }
-      });
+  for_fields(doc,
+             {"name", "home", "sources", "version", "description", "keywords", "maintainers",
+              "icon", "apiVersion", "condition", "tags", "appVersion", "deprecated", "annotations",
+              "kubeVersion", "dependencies", "type"},
+             [&](std::string_view f, const json& v) {
+               if (f == "name") d.string_field(v, name, st, f);
+               if (f == "home") d.string_field(v, home, st, f);
+               if (f == "sources") d.string_list(v, sources, st, f);
+               if (f == "version") d.string_field(v, version, st, f);
+               if (f == "description") d.string_field(v, description, st, f);
+               if (f == "keywords") d.string_list(v, keywords, st, f);
+               if (f == "icon") d.string_field(v, icon, st, f);
+               if (f == "apiVersion") d.string_field(v, api_version, st, f);
+               if (f == "condition") d.string_field(v, condition, st, f);
+               if (f == "tags") d.string_field(v, tags, st, f);
+               if (f == "appVersion") d.string_field(v, app_version, st, f);
+               if (f == "deprecated") d.bool_field(v, deprecated, st, f);
+               if (f == "kubeVersion") d.string_field(v, kube_version, st, f);
+               if (f == "type") d.string_field(v, type, st, f);
+               if (f == "dependencies")
+                 decode_dependencies(d, v, dependencies, &null_dependency, st);
+               if (f == "annotations") {
+                 if (v.is_null()) {
+                   annotations.clear();
+                 } else if (!v.is_object()) {
+                   d.type_error(v, st, f, "map[string]string");
+                 } else {
+                   for (auto it = v.begin(); it != v.end(); ++it) {
+                     std::string s;
+                     if (!it.value().is_null() && !yamlconv::scalar_to_go_string(it.value(), &s))
+                       d.type_error(it.value(), st, "annotations", "string");
+                     annotations[it.key()] = s;
+                   }
+                 }
+               }
+               if (f == "maintainers") {
+                 maintainers.clear();
+                 if (v.is_null()) return;
+                 if (!v.is_array()) d.type_error(v, st, f, "[]*chart.Maintainer");
+                 for (const auto& item : v) {
+                   if (item.is_null()) {
+                     null_maintainer = true;
+                     continue;
+                   }
+                   if (!item.is_object()) d.type_error(item, st, f, "chart.Maintainer");
+                   Maintainer m;
+                   for_fields(item, {"name", "email", "url"},
+                              [&](std::string_view mf, const json& mv) {
+                                std::string path = "maintainers." + std::string(mf);
+                                if (mf == "name") d.string_field(mv, m.name, "Maintainer", path);
+                                if (mf == "email") d.string_field(mv, m.email, "Maintainer", path);
+                                if (mf == "url") d.string_field(mv, m.url, "Maintainer", path);
+                              });
+                   maintainers.push_back(m);
+                 }
+               }
+             });
 }
 
 void Metadata::validate() {
-  auto fail = [](const std::string& m) { throw Error(ErrorCode::kInvalidChart, "validation: " + m); };
+  auto fail = [](const std::string& m) {
+    throw Error(ErrorCode::kInvalidChart, "validation: " + m);
+  };
   name = sanitize(name);
   description = sanitize(description);
   home = sanitize(home);
@@ -367,7 +382,8 @@ void Metadata::validate() {
   if (name == "." || name == "..") fail("chart.metadata.name \"" + name + "\" is not allowed");
   if (name.find('/') != std::string::npos) fail("chart.metadata.name \"" + name + "\" is invalid");
   if (version.empty()) fail("chart.metadata.version is required");
-  if (!semver::Version::try_parse(version)) fail("chart.metadata.version \"" + version + "\" is invalid");
+  if (!semver::Version::try_parse(version))
+    fail("chart.metadata.version \"" + version + "\" is invalid");
   if (!type.empty() && type != "application" && type != "library")
     fail("chart.metadata.type must be application or library");
 

@@ -24,7 +24,8 @@ struct Dependency {
   std::string condition;
   std::vector<std::string> tags;
   bool enabled = false;
-  nlohmann::ordered_json import_values = nlohmann::ordered_json::array();  // strings / {child,parent}
+  nlohmann::ordered_json import_values =
+      nlohmann::ordered_json::array();  // strings / {child,parent}
   std::string alias;
 
   // Go's json.Marshal field order: name and repository always, the rest omitempty.

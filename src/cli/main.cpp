@@ -13,6 +13,16 @@ int main(int argc, char** argv) {
   ch::cli::add_show_command(app);
   ch::cli::add_lint_command(app);
   ch::cli::add_version_command(app);
+  auto is_command = [&app](const std::string& name) {
+    for (const CLI::App* sub : app.get_subcommands({}))
+      if (sub->check_name(name)) return true;
+    return false;
+  };
+  if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) {
+    std::cerr << "Error: unknown command \"" << argv[1] << "\" for \"charthouse\"\n"
+              << "Run 'charthouse --help' for usage.\n";
+    return 1;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

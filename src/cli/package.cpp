@@ -22,10 +22,12 @@ void add_package_command(CLI::App& app) {
       "modification times (or SOURCE_DATE_EPOCH when set), so packaging the same tree twice\n"
       "gives byte-identical archives.");
   cmd->add_option("CHART_PATH", args->paths, "chart directories to package")->required();
-  cmd->add_option("-d,--destination", args->destination,
-                  "location to write the chart.")->capture_default_str();
-  cmd->add_option("--version", args->version, "set the version on the chart to this semver version");
-  cmd->add_option("--app-version", args->app_version, "set the appVersion on the chart to this version");
+  cmd->add_option("-d,--destination", args->destination, "location to write the chart.")
+      ->capture_default_str();
+  cmd->add_option("--version", args->version,
+                  "set the version on the chart to this semver version");
+  cmd->add_option("--app-version", args->app_version,
+                  "set the appVersion on the chart to this version");
   cmd->callback([args] {
     actions::PackageOptions opts;
     opts.destination = args->destination;

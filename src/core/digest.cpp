@@ -14,7 +14,9 @@ std::string_view algorithm_name(DigestAlgorithm a) {
   return a == DigestAlgorithm::kSha256 ? "sha256" : "sha512";
 }
 
-size_t hex_length(DigestAlgorithm a) { return a == DigestAlgorithm::kSha256 ? 64 : 128; }
+size_t hex_length(DigestAlgorithm a) {
+  return a == DigestAlgorithm::kSha256 ? 64 : 128;
+}
 
 namespace {
 
@@ -65,7 +67,9 @@ bool Digest::is_valid(std::string_view text) noexcept {
   }
 }
 
-std::string Digest::str() const { return std::string(algorithm_name(algorithm)) + ":" + hex; }
+std::string Digest::str() const {
+  return std::string(algorithm_name(algorithm)) + ":" + hex;
+}
 
 struct Hasher::Ctx {
   EVP_MD_CTX* md = nullptr;
@@ -174,10 +178,9 @@ void VerifyingSink::write(std::string_view chunk) {
 
 void VerifyingSink::finish() {
   if (expected_size_ >= 0 && hasher_.bytes() != static_cast<std::uint64_t>(expected_size_)) {
-    throw Error(ErrorCode::kInvalidArgument,
-                "content of " + expected_.str() + " is short: got " +
-                    std::to_string(hasher_.bytes()) + " of " + std::to_string(expected_size_) +
-                    " bytes");
+    throw Error(ErrorCode::kInvalidArgument, "content of " + expected_.str() + " is short: got " +
+                                                 std::to_string(hasher_.bytes()) + " of " +
+                                                 std::to_string(expected_size_) + " bytes");
   }
   Digest got = hasher_.finish();
   if (got != expected_)

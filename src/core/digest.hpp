@@ -65,7 +65,7 @@ class VerifyingSink {
   VerifyingSink(Digest expected, Sink sink, std::int64_t expected_size = -1);
 
   void write(std::string_view chunk);  // throws kTooLarge past the expected size
-  void finish();  // throws kDigestMismatch or kInvalidArgument (short content)
+  void finish();                       // throws kDigestMismatch or kInvalidArgument (short content)
 
  private:
   Digest expected_;

@@ -61,8 +61,8 @@ json scalar_value(const YAML::Node& n) {
     case goyaml::Tag::kNull:
       return json(nullptr);
     case goyaml::Tag::kBool: {
-      static const char* kTrue[] = {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE",
-                                    "on", "On", "ON"};
+      static const char* kTrue[] = {"y",    "Y",    "yes", "Yes", "YES", "true",
+                                    "True", "TRUE", "on",  "On",  "ON"};
       for (const char* t : kTrue)
         if (s == t) return json(true);
       return json(false);

@@ -37,7 +37,9 @@ std::string version_to_tag(std::string_view version) {
   return replace_all(std::string(version), '+', '_');
 }
 
-std::string tag_to_version(std::string_view tag) { return replace_all(std::string(tag), '_', '+'); }
+std::string tag_to_version(std::string_view tag) {
+  return replace_all(std::string(tag), '_', '+');
+}
 
 Reference Reference::parse(std::string_view text) {
   std::string_view s = text;
@@ -59,8 +61,7 @@ Reference Reference::parse(std::string_view text) {
     path.resize(colon);
   }
   ref.repository = path;
-  if (!valid_repository(ref.repository))
-    bad(text, "invalid repository \"" + ref.repository + "\"");
+  if (!valid_repository(ref.repository)) bad(text, "invalid repository \"" + ref.repository + "\"");
   if (!ref.tag.empty() && !valid_tag(ref.tag)) bad(text, "invalid tag \"" + ref.tag + "\"");
   return ref;
 }

@@ -10,9 +10,9 @@ std::filesystem::path config_home();  // $HELM_CONFIG_HOME, $XDG_CONFIG_HOME/hel
 std::filesystem::path cache_home();   // $HELM_CACHE_HOME, $XDG_CACHE_HOME/helm, ~/.cache/helm
 std::filesystem::path data_home();    // $HELM_DATA_HOME, $XDG_DATA_HOME/helm, ~/.local/share/helm
 
-std::filesystem::path registry_config();     // $HELM_REGISTRY_CONFIG or <config>/registry/config.json
-std::filesystem::path repository_config();   // $HELM_REPOSITORY_CONFIG or <config>/repositories.yaml
-std::filesystem::path repository_cache();    // $HELM_REPOSITORY_CACHE or <cache>/repository
-std::filesystem::path content_cache();       // $HELM_CONTENT_CACHE or <cache>/content
+std::filesystem::path registry_config();  // $HELM_REGISTRY_CONFIG or <config>/registry/config.json
+std::filesystem::path repository_config();  // $HELM_REPOSITORY_CONFIG or <config>/repositories.yaml
+std::filesystem::path repository_cache();   // $HELM_REPOSITORY_CACHE or <cache>/repository
+std::filesystem::path content_cache();      // $HELM_CONTENT_CACHE or <cache>/content
 
 }  // namespace ch::repo

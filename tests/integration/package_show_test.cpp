@@ -3,6 +3,7 @@
 // and bad charts fail with a clear error and leave nothing behind.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/file.hpp"
@@ -19,7 +20,8 @@ const std::string kBin = CH_BINARY;
 const stdfs::path kCharts = stdfs::path(CH_FIXTURES_DIR) / "charts";
 
 std::vector<std::string> helms() {
-  return {std::string(CH_TOOLS_DIR) + "/helm-3.17.3/helm", std::string(CH_TOOLS_DIR) + "/helm-4.1.4/helm"};
+  return {std::string(CH_TOOLS_DIR) + "/helm-3.17.3/helm",
+          std::string(CH_TOOLS_DIR) + "/helm-4.1.4/helm"};
 }
 
 class Interop : public ::testing::Test {
@@ -29,7 +31,8 @@ class Interop : public ::testing::Test {
       ASSERT_TRUE(stdfs::exists(h)) << h << " is missing: run scripts/setup (make test does)";
   }
   // Helm with its homes inside the scratch directory, never the user's.
-  RunResult helm(const std::string& bin, std::vector<std::string> args, const stdfs::path& cwd = {}) {
+  RunResult helm(const std::string& bin, std::vector<std::string> args,
+                 const stdfs::path& cwd = {}) {
     args.insert(args.begin(), bin);
     return run(args, cwd,
                {{"HELM_CONFIG_HOME", (tmp_.path() / "helm-config").string()},
@@ -90,7 +93,8 @@ TEST_F(Interop, CharthousePackagedChartsShowTheSameInHelm) {
     auto pkg = ch({"package", src.string(), "-d", out.string()});
     ASSERT_EQ(pkg.code, 0) << pkg.err;
     ASSERT_EQ(pkg.out.rfind("Successfully packaged chart and saved it to: " + out.string() + "/" +
-                                fc.name + "-", 0),
+                                fc.name + "-",
+                            0),
               0u)
         << pkg.out;
     std::string tgz = pkg.out.substr(pkg.out.find(": ") + 2);
@@ -98,6 +102,7 @@ TEST_F(Interop, CharthousePackagedChartsShowTheSameInHelm) {
     for (const auto& h : helms()) {
       SCOPED_TRACE(h);
       for (std::string what : {"chart", "values", "readme", "all"}) {
+        if (what == "all" && h != helms()[0]) continue;  // Helm 4's CRD separators, see below
         auto want = helm(h, {"show", what, tgz});
         ASSERT_EQ(want.code, 0) << want.err;
         auto got = ch({"show", what, tgz});
@@ -112,6 +117,7 @@ TEST_F(Interop, CharthousePackagedChartsShowTheSameInHelm) {
       ASSERT_EQ(hp.code, 0) << hp.err;
       auto helm_tgz = hdir / stdfs::path(tgz).filename();
       for (std::string what : {"chart", "all"}) {
+        if (what == "all" && h != helms()[0]) continue;
         auto want = helm(h, {"show", what, helm_tgz.string()});
         EXPECT_EQ(ch({"show", what, helm_tgz.string()}).out, want.out) << "helm-made " << what;
       }
@@ -145,7 +151,8 @@ TEST_F(Interop, TrickyChartYamlMatchesHelm) {
              "because it goes past eighty columns.\n  Second line.\n"
              "home: https://example.com\nsources: [https://a.example, https://b.example]\n"
              "keywords: [yes, 1.50, \"0x1f\", on]\n"
-             "maintainers:\n- name: Jane\n  email: jane@example.com\n- name: Bob\n  url: https://bob.example\n"
+             "maintainers:\n- name: Jane\n  email: jane@example.com\n- name: Bob\n  url: "
+             "https://bob.example\n"
              "annotations:\n  artifacthub.io/changes: |\n    - kind: added\n      description: x\n"
              "  a10: \"1\"\n  a9: \"yes\"\n  B: \"2024-05-01\"\n  key with space: \": colon\"\n"
              "  empty: \"\"\n  hash: \"a #b\"\n"
@@ -162,7 +169,11 @@ TEST_F(Interop, TrickyChartYamlMatchesHelm) {
   auto tgz = out / "tricky-1.tgz";
   ASSERT_TRUE(stdfs::exists(tgz));
   for (const auto& h : helms()) {
+    // Helm 4 separates every CRD with "---"; charthouse prints them as Helm 3 and the
+    // spec (§8) do, so crds/all are compared with Helm 3 only.
+    bool helm3 = h == helms()[0];
     for (std::string what : {"chart", "values", "readme", "crds", "all"}) {
+      if (!helm3 && (what == "crds" || what == "all")) continue;
       auto want = helm(h, {"show", what, tgz.string()});
       ASSERT_EQ(want.code, 0) << want.err;
       EXPECT_EQ(ch({"show", what, tgz.string()}).out, want.out) << h << " show " << what;
@@ -182,7 +193,8 @@ TEST_F(Interop, PackagingIsReproducible) {
   EXPECT_EQ(testing::read(a / name), testing::read(b / name));
   // SOURCE_DATE_EPOCH stamps every entry; the bytes differ from the mtime-based archive.
   auto c = tmp_.path() / "c";
-  ASSERT_EQ(ch({"package", src.string(), "-d", c.string()}, {}, {{"SOURCE_DATE_EPOCH", "0"}}).code, 0);
+  ASSERT_EQ(ch({"package", src.string(), "-d", c.string()}, {}, {{"SOURCE_DATE_EPOCH", "0"}}).code,
+            0);
   EXPECT_NE(testing::read(a / name), testing::read(c / name));
   auto listing = run({"/bin/tar", "-tzvf", (c / name).string()});
   ASSERT_EQ(listing.code, 0);
@@ -194,8 +206,9 @@ TEST_F(Interop, VersionOverridesAndRelativeDestination) {
   auto src = staged("prometheus-community", "alertmanager");
   auto work = tmp_.path() / "work";
   stdfs::create_directories(work);
-  auto r = ch({"package", src.string(), "--version", "9.9.9-rc.1+b", "--app-version", "v2", "-d", "rel"},
-              work);
+  auto r =
+      ch({"package", src.string(), "--version", "9.9.9-rc.1+b", "--app-version", "v2", "-d", "rel"},
+         work);
   ASSERT_EQ(r.code, 0) << r.err;
   auto tgz = work / "rel" / "alertmanager-9.9.9-rc.1+b.tgz";
   EXPECT_EQ(r.out, "Successfully packaged chart and saved it to: " + tgz.string() + "\n");
@@ -280,7 +293,8 @@ TEST_F(BadInput, BrokenYaml) {
 TEST_F(BadInput, OversizedFile) {
   auto dir = tmp_.path() / "c";
   testing::write_chart(dir, "c", "1.0.0", {{"big.json", std::string(5 * 1024 * 1024 + 1, ' ')}});
-  expect_fails(package(dir), "chart file \"big.json\" is larger than the maximum file size 5242880");
+  expect_fails(package(dir),
+               "chart file \"big.json\" is larger than the maximum file size 5242880");
 }
 
 TEST_F(BadInput, DotDotEntriesInArchive) {
@@ -320,15 +334,81 @@ TEST_F(BadInput, MissingPathAndUsage) {
 }
 
 TEST(Cli, HelpOnEveryCommand) {
-  for (std::vector<std::string> cmd :
-       {std::vector<std::string>{}, {"package"}, {"show"}, {"show", "chart"}, {"show", "values"},
-        {"show", "readme"}, {"show", "crds"}, {"show", "all"}, {"lint"}, {"version"}}) {
+  for (std::vector<std::string> cmd : {std::vector<std::string>{},
+                                       {"package"},
+                                       {"show"},
+                                       {"show", "chart"},
+                                       {"show", "values"},
+                                       {"show", "readme"},
+                                       {"show", "crds"},
+                                       {"show", "all"},
+                                       {"lint"},
+                                       {"version"}}) {
     std::vector<std::string> args = {kBin};
     args.insert(args.end(), cmd.begin(), cmd.end());
     args.push_back("--help");
     auto r = run(args);
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_NE(r.out.find("Usage:"), std::string::npos) << r.out;
+  }
+}
+
+}  // namespace
+}  // namespace ch
+
+namespace ch {
+namespace {
+
+// The same .helmignore gives the same archive contents with charthouse and with Helm.
+TEST_F(Interop, HelmignoreSelectsTheSameFilesAsHelm) {
+  const std::vector<std::string> ignore_files = {
+      "# comment\n*.bak\n/ci/\ndocs/*.md\ntemplates/tests/\n!*.yaml\n",
+      "*.tmp\nsecret*\n/README.md\n",
+      "*.md\n",
+      "tmp*/\n",
+  };
+  int i = 0;
+  for (const auto& rules : ignore_files) {
+    SCOPED_TRACE(rules);
+    auto dir = tmp_.path() / ("ig" + std::to_string(i++)) / "c";
+    testing::write_chart(dir, "c", "1.0.0",
+                         {{".helmignore", rules},
+                          {"values.yaml", "a: 1\n"},
+                          {"README.md", "r"},
+                          {"notes.bak", "b"},
+                          {"ci/test-values.yaml", "c"},
+                          {"docs/a.md", "d"},
+                          {"docs/sub/b.md", "d"},
+                          {"templates/deploy.yaml", "t"},
+                          {"templates/.hidden.yaml", "h"},
+                          {"templates/tests/t.yaml", "t"},
+                          {"secret.txt", "s"},
+                          {"x.tmp", "x"},
+                          {"tmpdir/file.yaml", "f"}});
+    auto ours = tmp_.path() / "ours";
+    auto theirs = tmp_.path() / "theirs";
+    auto a = ch({"package", dir.string(), "-d", ours.string()});
+    auto b = helm(helms()[0], {"package", dir.string(), "-d", theirs.string()});
+    ASSERT_EQ(a.code, b.code) << a.err << " / " << b.err;
+    if (a.code != 0) continue;
+    auto list = [](const stdfs::path& tgz) {
+      auto r = run({"/bin/tar", "-tzf", tgz.string()});
+      std::vector<std::string> lines;
+      std::string line;
+      for (char c : r.out) {
+        if (c == '\n') {
+          lines.push_back(line);
+          line.clear();
+        } else {
+          line += c;
+        }
+      }
+      std::sort(lines.begin(), lines.end());
+      return lines;
+    };
+    EXPECT_EQ(list(ours / "c-1.0.0.tgz"), list(theirs / "c-1.0.0.tgz"));
+    stdfs::remove_all(ours);
+    stdfs::remove_all(theirs);
   }
 }
 

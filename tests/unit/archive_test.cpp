@@ -42,33 +42,35 @@ std::vector<TarEntry> entries_of(const std::string& tgz) {
 
 std::string archive_bytes(const Chart& c, ArchiveOptions o = {}) {
   std::string out;
-  write_archive(c, [&](std::string_view d) { out.append(d); }, o);
+  write_archive(
+      c, [&](std::string_view d) { out.append(d); }, o);
   return out;
 }
 
 TEST(Archive, HelmEntryOrderAndHeaders) {
   fs::TempDir dir;
-  testing::write_chart(dir.path(), "demo", "1.2.3+build.1",
-                       {{"values.yaml", "# keep: comments\nreplicas:   1\n"},
-                        {"values.schema.json", "{}"},
-                        {"Chart.lock", "dependencies: []\ndigest: sha256:x\ngenerated: \"2024-01-02T03:04:05Z\"\n"},
-                        {"templates/b.yaml", "b"},
-                        {"templates/a.yaml", "a"},
-                        {"README.md", "r"},
-                        {"crds/c.yaml", "c"},
-                        {"charts/sub/Chart.yaml", "apiVersion: v2\nname: sub\nversion: 0.1.0\n"},
-                        {"charts/sub/values.yaml", "s: 1\n"}});
+  testing::write_chart(
+      dir.path(), "demo", "1.2.3+build.1",
+      {{"values.yaml", "# keep: comments\nreplicas:   1\n"},
+       {"values.schema.json", "{}"},
+       {"Chart.lock", "dependencies: []\ndigest: sha256:x\ngenerated: \"2024-01-02T03:04:05Z\"\n"},
+       {"templates/b.yaml", "b"},
+       {"templates/a.yaml", "a"},
+       {"README.md", "r"},
+       {"crds/c.yaml", "c"},
+       {"charts/sub/Chart.yaml", "apiVersion: v2\nname: sub\nversion: 0.1.0\n"},
+       {"charts/sub/values.yaml", "s: 1\n"}});
   testing::set_mtimes(dir.path(), 1700000000);
   Chart c = load_dir(dir.path());
   std::string tgz = archive_bytes(c, {});
   auto entries = entries_of(tgz);
   std::vector<std::string> names;
   for (const auto& e : entries) names.push_back(e.name);
-  EXPECT_EQ(names, (std::vector<std::string>{
-                       "demo/Chart.yaml", "demo/Chart.lock", "demo/values.yaml",
-                       "demo/values.schema.json", "demo/templates/a.yaml", "demo/templates/b.yaml",
-                       "demo/README.md", "demo/crds/c.yaml", "demo/charts/sub/Chart.yaml",
-                       "demo/charts/sub/values.yaml"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{
+                "demo/Chart.yaml", "demo/Chart.lock", "demo/values.yaml", "demo/values.schema.json",
+                "demo/templates/a.yaml", "demo/templates/b.yaml", "demo/README.md",
+                "demo/crds/c.yaml", "demo/charts/sub/Chart.yaml", "demo/charts/sub/values.yaml"}));
   for (const auto& e : entries) {
     EXPECT_EQ(e.mode, 0100644u) << e.name;
     EXPECT_EQ(e.uid, 0) << e.name;
@@ -86,7 +88,7 @@ TEST(Archive, HelmEntryOrderAndHeaders) {
   EXPECT_EQ(static_cast<unsigned char>(tgz[9]), 255);
   EXPECT_EQ(tgz.substr(10, 2), std::string("\x2c\x00", 2));  // XLEN 44
   EXPECT_EQ(tgz.substr(12, 4), std::string("rr\x28\x00", 4));
-  EXPECT_EQ(tgz.substr(16, 40), "+aHR0cHM6Ly95b3V0dS5iZS96OVV6MWljandyTQo=");
+  EXPECT_EQ(tgz.substr(16, 40), "aHR0cHM6Ly95b3V0dS5iZS96OVV6MWljandyTQo=");
   EXPECT_EQ(tgz.substr(56, 5), std::string("Helm\0", 5));
 
   // values.yaml is byte-exact; Chart.yaml is re-serialised.

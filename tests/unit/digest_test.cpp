@@ -82,7 +82,8 @@ TEST(Digest, FileAndStream) {
 
 TEST(VerifyingSink, PassesContentAndVerifies) {
   std::string got;
-  VerifyingSink v(Digest::parse(kAbc256), [&](std::string_view c) { got.append(c); }, 3);
+  VerifyingSink v(
+      Digest::parse(kAbc256), [&](std::string_view c) { got.append(c); }, 3);
   v.write("ab");
   v.write("c");
   EXPECT_NO_THROW(v.finish());

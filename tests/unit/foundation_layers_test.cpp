@@ -33,8 +33,9 @@ TEST(OciReference, ParsesHelmForms) {
 }
 
 TEST(OciReference, RejectsInvalid) {
-  for (std::string bad : {"oci://localhost:5000", "oci://host/Upper/Case", "oci://host/repo:bad+tag!",
-                          "oci://host/repo@sha256:abc", "oci:///repo", "oci://host/-repo"}) {
+  for (std::string bad :
+       {"oci://localhost:5000", "oci://host/Upper/Case", "oci://host/repo:bad+tag!",
+        "oci://host/repo@sha256:abc", "oci:///repo", "oci://host/-repo"}) {
     EXPECT_THROW(oci::Reference::parse(bad), Error) << bad;
   }
 }

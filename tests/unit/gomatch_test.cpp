@@ -38,9 +38,18 @@ const MatchCase kCases[] = {
     {"ab[^e-g]", "abc", true, false},
     {"a\\*b", "a*b", true, false},
     {"a\\*b", "ab", false, false},
-    {"a?b", "a\xe2\x98\xba" "b", true, false},
-    {"a[^a]b", "a\xe2\x98\xba" "b", true, false},
-    {"a???b", "a\xe2\x98\xba" "b", false, false},
+    {"a?b",
+     "a\xe2\x98\xba"
+     "b",
+     true, false},
+    {"a[^a]b",
+     "a\xe2\x98\xba"
+     "b",
+     true, false},
+    {"a???b",
+     "a\xe2\x98\xba"
+     "b",
+     false, false},
     {"*x", "xxx", true, false},
     {"?", "/", false, false},
     {"*", "a/b", false, false},

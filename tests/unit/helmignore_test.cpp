@@ -45,10 +45,13 @@ const IgnoreCase kCases[] = {
     {"!keep/", "keep", true, false},
     {"!keep/", "other", true, true},
     {"!keep/", "keep", false, true},  // dir-only negation ignores every file
-    // first decisive rule wins, later rules are still consulted on a non-match
+    // the first rule that decides wins: no gitignore-style re-include (checked with
+    // helm 3.17.3: with these rules even Chart.yaml is ignored and packaging fails)
     {"*.md\n!README.md", "CHANGES.md", false, true},
-    {"*.md\n!README.md", "README.md", false, false},
+    {"*.md\n!README.md", "README.md", false, true},
     {"*.md\n!README.md", "values.yaml", false, true},
+    {"!*.yaml", "Chart.yaml", false, false},
+    {"!*.yaml", "templates", true, true},
     // character classes and '?'
     {"file[0-9].txt", "file7.txt", false, true},
     {"file[!0-9].txt", "fileA.txt", false, false},  // '!' is not negation inside []

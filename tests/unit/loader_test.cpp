@@ -63,7 +63,9 @@ std::string load_error(const std::string& tgz) {
 
 TEST(LoadArchive, ReadsFilesDroppingTheTopDirectory) {
   Chart c = load_archive(make_tgz({{"whatever/Chart.yaml", kChartYaml},
-                                   {"whatever/values.yaml", "\xEF\xBB\xBFa: 1\n"},
+                                   {"whatever/values.yaml",
+                                    "\xEF\xBB\xBF"
+                                    "a: 1\n"},
                                    {"whatever/templates/x.yaml", "kind: X\n"},
                                    {"whatever/README.md", "# hi\n"}}));
   EXPECT_EQ(c.name(), "demo");
@@ -93,8 +95,9 @@ TEST(LoadArchive, RejectsIrregularEntries) {
 
 TEST(LoadArchive, EnforcesSizeLimits) {
   std::string big(static_cast<size_t>(kMaxFileSize) + 1, 'a');
-  EXPECT_EQ(load_error(make_tgz({{"demo/Chart.yaml", kChartYaml}, {"demo/big.txt", big}})),
-            "decompressed chart file \"demo/big.txt\" is larger than the maximum file size 5242880");
+  EXPECT_EQ(
+      load_error(make_tgz({{"demo/Chart.yaml", kChartYaml}, {"demo/big.txt", big}})),
+      "decompressed chart file \"demo/big.txt\" is larger than the maximum file size 5242880");
   std::vector<Entry> many = {{"demo/Chart.yaml", kChartYaml}};
   std::string four(4 * 1024 * 1024, 'b');
   for (int i = 0; i < 26; ++i) many.push_back({"demo/f" + std::to_string(i), four});
@@ -124,8 +127,9 @@ TEST(LoadArchiveFile, NonGzipFilesGetHelmsMessage) {
     load_archive_file(dir.path() / "values.yaml");
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), "file '" + (dir.path() / "values.yaml").string() +
-                                         "' seems to be a YAML file, but expected a gzipped archive");
+    EXPECT_EQ(std::string(e.what()),
+              "file '" + (dir.path() / "values.yaml").string() +
+                  "' seems to be a YAML file, but expected a gzipped archive");
   }
 }
 
@@ -162,16 +166,18 @@ TEST(LoadDir, RejectsOversizedAndIrregularFiles) {
     load_dir(dir.path());
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), "cannot load irregular file " + (dir.path() / "fifo").string() +
+    EXPECT_EQ(std::string(e.what()), "cannot load irregular file " +
+                                         (dir.path() / "fifo").string() +
                                          " as it has file mode type bits set");
   }
 }
 
 TEST(LoadDir, FollowsSymlinksAndLoadsSubcharts) {
   fs::TempDir dir;
-  testing::write_chart(dir.path() / "parent", "parent", "1.0.0",
-                       {{"charts/child/Chart.yaml", "apiVersion: v2\nname: child\nversion: 0.1.0\n"},
-                        {"charts/_skipped/Chart.yaml", "broken: ["}});
+  testing::write_chart(
+      dir.path() / "parent", "parent", "1.0.0",
+      {{"charts/child/Chart.yaml", "apiVersion: v2\nname: child\nversion: 0.1.0\n"},
+       {"charts/_skipped/Chart.yaml", "broken: ["}});
   testing::write(dir.path() / "outside.txt", "shared\n");
   stdfs::create_symlink(dir.path() / "outside.txt", dir.path() / "parent" / "linked.txt");
   Chart c = load_dir(dir.path() / "parent");

@@ -27,8 +27,9 @@ std::string error_of(const std::string& yaml, bool validate = false) {
 
 TEST(Metadata, ScalarsConvertIntoStringFieldsAsHelmDoes) {
   // Expected values captured from helm 3.17.3 `show chart` on the same Chart.yaml.
-  Metadata md = parse("apiVersion: v2\nname: t1\nversion: 1.0\nAppVersion: 1.10\n"
-                      "keywords: [1.50, yes, null, 0x1f]\n");
+  Metadata md = parse(
+      "apiVersion: v2\nname: t1\nversion: 1.0\nAppVersion: 1.10\n"
+      "keywords: [1.50, yes, null, 0x1f]\n");
   EXPECT_EQ(md.version, "1");
   EXPECT_EQ(md.app_version, "1.1");  // keys match case-insensitively, like encoding/json
   EXPECT_EQ(md.keywords, (std::vector<std::string>{"1.5", "true", "", "31"}));
@@ -48,7 +49,9 @@ TEST(Metadata, TypeErrorsUseGoMessages) {
   EXPECT_EQ(error_of("- a\n"),
             "cannot load Chart.yaml: error unmarshaling JSON: while decoding JSON: json: cannot "
             "unmarshal array into Go value of type chart.Metadata");
-  EXPECT_EQ(error_of("name: [\n").rfind("cannot load Chart.yaml: error converting YAML to JSON: yaml: ", 0), 0u);
+  EXPECT_EQ(error_of("name: [\n")
+                .rfind("cannot load Chart.yaml: error converting YAML to JSON: yaml: ", 0),
+            0u);
 }
 
 TEST(Metadata, ValidationMessages) {
@@ -66,9 +69,9 @@ TEST(Metadata, ValidationMessages) {
             "validation: maintainers must not contain empty or null nodes");
   EXPECT_EQ(error_of("name: t\nversion: 1.0.0\ndependencies:\n- name: a\n  alias: b c\n", true),
             "validation: dependency \"a\" has disallowed characters in the alias");
-  EXPECT_EQ(error_of("name: t\nversion: 1.0.0\ndependencies:\n- name: a\n- name: b\n  alias: a\n",
-                     true),
-            "validation: more than one dependency with name or alias \"a\"");
+  EXPECT_EQ(
+      error_of("name: t\nversion: 1.0.0\ndependencies:\n- name: a\n- name: b\n  alias: a\n", true),
+      "validation: more than one dependency with name or alias \"a\"");
   EXPECT_EQ(error_of("name: t\nversion: v1.2\n", true), "");  // lenient semver
 }
 
@@ -76,15 +79,16 @@ TEST(Metadata, SanitizeReplacesWhitespaceAndDropsNonPrintables) {
   EXPECT_EQ(sanitize("line1\nline2\n"), "line1 line2 ");
   EXPECT_EQ(sanitize("a\tb\r\nc"), "a b  c");
   EXPECT_EQ(sanitize("bell\x07!"), "bell!");
-  EXPECT_EQ(sanitize("zero\xE2\x80\x8Bwidth"), "zerowidth");   // U+200B is a format char
-  EXPECT_EQ(sanitize("nbsp\xC2\xA0x"), "nbsp x");               // U+00A0 is a space
+  EXPECT_EQ(sanitize("zero\xE2\x80\x8Bwidth"), "zerowidth");  // U+200B is a format char
+  EXPECT_EQ(sanitize("nbsp\xC2\xA0x"), "nbsp x");             // U+00A0 is a space
   EXPECT_EQ(sanitize("caf\xC3\xA9 \xE2\x98\x83"), "caf\xC3\xA9 \xE2\x98\x83");
   EXPECT_EQ(sanitize("bad\xFFutf8"), "bad\xEF\xBF\xBDutf8");  // U+FFFD
 }
 
 TEST(Metadata, ValidateSanitizesFields) {
-  Metadata md = parse("apiVersion: v2\nname: t\nversion: 1.0.0\ndescription: |\n  one\n  two\n"
-                      "annotations:\n  note: \"keep\\nthis\"\n");
+  Metadata md = parse(
+      "apiVersion: v2\nname: t\nversion: 1.0.0\ndescription: |\n  one\n  two\n"
+      "annotations:\n  note: \"keep\\nthis\"\n");
   md.validate();
   EXPECT_EQ(md.description, "one two ");
   EXPECT_EQ(md.annotations["note"], "keep\nthis");  // annotations are not sanitised
@@ -96,15 +100,17 @@ TEST(Metadata, ConfigJsonFieldOrderAndOmitEmpty) {
       "description: A Helm chart for Kubernetes\napiVersion: v2\n");
   md.validate();
   // Spec §1.3: the config blob of `helm create mychart`.
-  EXPECT_EQ(gojson::marshal(md.to_json()),
-            "{\"name\":\"mychart\",\"version\":\"0.1.0\",\"description\":\"A Helm chart for "
-            "Kubernetes\",\"apiVersion\":\"v2\",\"appVersion\":\"1.16.0\",\"type\":\"application\"}");
+  EXPECT_EQ(
+      gojson::marshal(md.to_json()),
+      "{\"name\":\"mychart\",\"version\":\"0.1.0\",\"description\":\"A Helm chart for "
+      "Kubernetes\",\"apiVersion\":\"v2\",\"appVersion\":\"1.16.0\",\"type\":\"application\"}");
 }
 
 TEST(Metadata, DependencyJsonAlwaysHasNameAndRepository) {
-  Metadata md = parse("apiVersion: v2\nname: t\nversion: 1.0.0\ndependencies:\n- name: a\n"
-                      "- name: b\n  version: ^1\n  repository: oci://r/x\n  tags: [t]\n"
-                      "  import-values:\n  - child: c\n    parent: p\n  alias: bb\n");
+  Metadata md = parse(
+      "apiVersion: v2\nname: t\nversion: 1.0.0\ndependencies:\n- name: a\n"
+      "- name: b\n  version: ^1\n  repository: oci://r/x\n  tags: [t]\n"
+      "  import-values:\n  - child: c\n    parent: p\n  alias: bb\n");
   md.validate();
   EXPECT_EQ(gojson::marshal(md.to_json()["dependencies"]),
             "[{\"name\":\"a\",\"repository\":\"\"},{\"name\":\"b\",\"version\":\"^1\","
@@ -117,9 +123,10 @@ TEST(Lock, RoundTrip) {
       "dependencies:\n- name: common\n  repository: oci://registry-1.docker.io/bitnamicharts\n"
       "  version: 2.13.3\ndigest: sha256:abc\ngenerated: \"2024-05-01T10:00:00.123456+02:00\"\n",
       "Chart.lock");
-  EXPECT_EQ(lock.to_yaml(),
-            "dependencies:\n- name: common\n  repository: oci://registry-1.docker.io/bitnamicharts\n"
-            "  version: 2.13.3\ndigest: sha256:abc\ngenerated: \"2024-05-01T10:00:00.123456+02:00\"\n");
+  EXPECT_EQ(
+      lock.to_yaml(),
+      "dependencies:\n- name: common\n  repository: oci://registry-1.docker.io/bitnamicharts\n"
+      "  version: 2.13.3\ndigest: sha256:abc\ngenerated: \"2024-05-01T10:00:00.123456+02:00\"\n");
 }
 
 }  // namespace

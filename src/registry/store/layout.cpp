@@ -14,7 +14,8 @@ std::filesystem::path upload_path(const std::filesystem::path& root, std::string
     throw Error(ErrorCode::kInvalidArgument, "invalid upload id \"" + std::string(uuid) + "\"");
   for (char c : uuid) {
     bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-';
-    if (!ok) throw Error(ErrorCode::kInvalidArgument, "invalid upload id \"" + std::string(uuid) + "\"");
+    if (!ok)
+      throw Error(ErrorCode::kInvalidArgument, "invalid upload id \"" + std::string(uuid) + "\"");
   }
   return root / "uploads" / std::string(uuid);
 }
