@@ -1,0 +1,78 @@
+// Content-addressed blob storage behind an interface (DESIGN.md "Server storage"): blobs
+// are files shared by all repositories; uploads stream into a session file while being
+// hashed in the same pass, then are fsynced and renamed into place, so a reader never sees
+// a partial blob and a crash leaves at most an orphan upload.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/digest.hpp"
+
+namespace ch::registry::store {
+
+// An open blob: a file descriptor positioned at 0 (for sendfile) and the blob's size.
+class BlobFile {
+ public:
+  BlobFile(int fd, std::uint64_t size) : fd_(fd), size_(size) {}
+  ~BlobFile();
+  BlobFile(BlobFile&& o) noexcept : fd_(o.fd_), size_(o.size_) { o.fd_ = -1; }
+  BlobFile& operator=(BlobFile&&) = delete;
+  BlobFile(const BlobFile&) = delete;
+  int fd() const { return fd_; }
+  std::uint64_t size() const { return size_; }
+
+ private:
+  int fd_;
+  std::uint64_t size_;
+};
+
+// An upload session's data. Appends are hashed as they are written; nothing re-reads the
+// data to verify it. Not thread-safe: the caller serialises requests of one session.
+class Upload {
+ public:
+  virtual ~Upload() = default;
+  virtual std::uint64_t size() const = 0;  // bytes received so far
+  virtual void append(std::string_view data) = 0;
+  // Verifies the digest of everything appended (computed with expected's algorithm; the
+  // session was started with it), fsyncs and atomically moves the data to its content
+  // address. Throws Error(kDigestMismatch) on a mismatch, after discarding the data (the
+  // caller answers DIGEST_INVALID).
+  virtual void commit(const Digest& expected) = 0;
+  virtual void cancel() = 0;  // removes the session's data
+};
+
+struct StoredBlob {
+  Digest digest;
+  std::uint64_t size = 0;
+  std::int64_t mtime = 0;  // Unix seconds the blob was committed
+};
+
+class BlobStore {
+ public:
+  virtual ~BlobStore() = default;
+  virtual std::optional<std::uint64_t> size_of(const Digest& d) = 0;
+  virtual std::optional<BlobFile> open(const Digest& d) = 0;
+  // Starts a new upload session `id` (a fresh random uuid chosen by the caller) hashing
+  // with `algorithm`.
+  virtual std::unique_ptr<Upload> start_upload(const std::string& id, DigestAlgorithm algorithm) = 0;
+  // Stores small content in one call (hashing, fsync, rename); returns its digest.
+  virtual Digest put(std::string_view data, DigestAlgorithm algorithm = DigestAlgorithm::kSha256) = 0;
+  virtual bool remove(const Digest& d) = 0;
+  // Every committed blob, for garbage collection.
+  virtual void for_each(const std::function<void(const StoredBlob&)>& fn) = 0;
+  // Removes upload files not touched for longer than `age` (crash leftovers, abandoned
+  // sessions); returns how many were removed.
+  virtual std::size_t remove_stale_uploads(std::chrono::seconds age) = 0;
+};
+
+// Blobs under <root>/blobs/<alg>/<2 hex>/<hex>, uploads under <root>/uploads/<id>.
+std::unique_ptr<BlobStore> open_fs_blob_store(const std::filesystem::path& root);
+
+}  // namespace ch::registry::store
