@@ -2,7 +2,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <zlib.h>
 
 #include <cstdlib>
 #include <ctime>
@@ -11,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/file.hpp"
+#include "core/pgzip.hpp"
 
 namespace ch::chart {
 
@@ -22,57 +22,23 @@ namespace {
 // (the form Helm 4.2.4+ writes; older Helm wrote the same payload without a subfield).
 constexpr std::string_view kExtraPayload = "aHR0cHM6Ly95b3V0dS5iZS96OVV6MWljandyTQo=";
 
-class GzipSink {
- public:
-  explicit GzipSink(const std::function<void(std::string_view)>& out) : out_(out) {
-    extra_ = std::string("rr") + static_cast<char>(kExtraPayload.size()) + '\0' +
-             std::string(kExtraPayload);
-    if (deflateInit2(&z_, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-      throw Error(ErrorCode::kInternal, "deflateInit2 failed");
-    header_.text = 0;
-    header_.time = 0;
-    header_.os = 255;
-    header_.extra = reinterpret_cast<Bytef*>(extra_.data());
-    header_.extra_len = static_cast<uInt>(extra_.size());
-    header_.name = Z_NULL;
-    header_.comment = reinterpret_cast<Bytef*>(comment_);
-    header_.hcrc = 0;
-    deflateSetHeader(&z_, &header_);
-  }
-  ~GzipSink() { deflateEnd(&z_); }
-
-  void write(std::string_view data, bool finish) {
-    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    z_.avail_in = static_cast<uInt>(data.size());
-    char buf[1 << 16];
-    int flush = finish ? Z_FINISH : Z_NO_FLUSH;
-    int r;
-    do {
-      z_.next_out = reinterpret_cast<Bytef*>(buf);
-      z_.avail_out = sizeof buf;
-      r = deflate(&z_, flush);
-      if (r == Z_STREAM_ERROR) throw Error(ErrorCode::kInternal, "deflate failed");
-      size_t produced = sizeof buf - z_.avail_out;
-      if (produced > 0) out_(std::string_view(buf, produced));
-    } while (z_.avail_out == 0 || (finish && r != Z_STREAM_END));
-  }
-
- private:
-  const std::function<void(std::string_view)>& out_;
-  z_stream z_{};
-  gz_header header_{};
-  std::string extra_;
-  char comment_[5] = {'H', 'e', 'l', 'm', '\0'};
-};
+GzipHeader helm_gzip_header() {
+  GzipHeader h;
+  h.extra = std::string("rr") + static_cast<char>(kExtraPayload.size()) + '\0' +
+            std::string(kExtraPayload);
+  h.comment = "Helm";
+  h.os = 255;
+  return h;
+}
 
 struct WriterDeleter {
   void operator()(archive* a) const { archive_write_free(a); }
 };
 
 la_ssize_t on_write(archive*, void* ctx, const void* buf, size_t n) {
-  auto* gz = static_cast<GzipSink*>(ctx);
+  auto* gz = static_cast<ParallelGzip*>(ctx);
   try {
-    gz->write(std::string_view(static_cast<const char*>(buf), n), false);
+    gz->write(std::string_view(static_cast<const char*>(buf), n));
   } catch (...) {
     return -1;
   }
@@ -113,7 +79,7 @@ std::int64_t rfc3339_seconds(const std::string& s) {
 
 class TarWriter {
  public:
-  TarWriter(GzipSink& gz, const ArchiveOptions& opts) : opts_(opts), a_(archive_write_new()) {
+  TarWriter(ParallelGzip& gz, const ArchiveOptions& opts) : opts_(opts), a_(archive_write_new()) {
     archive_write_set_format_pax_restricted(a_.get());
     archive_write_set_bytes_per_block(a_.get(), 10240);
     archive_write_set_bytes_in_last_block(a_.get(), 1);
@@ -191,11 +157,11 @@ std::optional<std::int64_t> source_date_epoch_from_env() {
 
 void write_archive(const Chart& chart, const std::function<void(std::string_view)>& sink,
                    const ArchiveOptions& options) {
-  GzipSink gz(sink);
+  ParallelGzip gz(sink, helm_gzip_header());
   TarWriter tar(gz, options);
   write_contents(tar, chart, "");
   tar.close();
-  gz.write({}, true);
+  gz.finish();
 }
 
 stdfs::path save_archive(const Chart& chart, const stdfs::path& out_dir,
