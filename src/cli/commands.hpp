@@ -9,6 +9,8 @@ void add_package_command(CLI::App& app);
 void add_show_command(CLI::App& app);
 void add_lint_command(CLI::App& app);
 void add_version_command(CLI::App& app);
+void add_serve_command(CLI::App& app);
+void add_gc_command(CLI::App& app);
 
 // Thrown by a command that already printed its own failure summary; exits 1.
 struct ExitFailure {

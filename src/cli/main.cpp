@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   ch::cli::add_package_command(app);
   ch::cli::add_show_command(app);
   ch::cli::add_lint_command(app);
+  ch::cli::add_serve_command(app);
+  ch::cli::add_gc_command(app);
   ch::cli::add_version_command(app);
   auto is_command = [&app](const std::string& name) {
     for (const CLI::App* sub : app.get_subcommands({}))

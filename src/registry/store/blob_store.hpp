@@ -43,9 +43,13 @@ class Upload {
   // Verifies the digest of everything appended (computed with expected's algorithm; the
   // session was started with it), fsyncs and atomically moves the data to its content
   // address. Throws Error(kDigestMismatch) on a mismatch, after discarding the data (the
-  // caller answers DIGEST_INVALID).
+  // caller answers DIGEST_INVALID). When the blob already exists the data is dropped and
+  // the existing blob's mtime is refreshed (so garbage collection gives it a new grace).
+  // append() and commit() after commit/cancel/mismatch throw kInvalidArgument.
   virtual void commit(const Digest& expected) = 0;
-  virtual void cancel() = 0;  // removes the session's data
+  // Removes the session's data; harmless after commit (the blob stays) or a second time.
+  // Destroying an Upload that was neither committed nor cancelled also removes its data.
+  virtual void cancel() = 0;
 };
 
 struct StoredBlob {
@@ -65,6 +69,14 @@ class BlobStore {
   // Stores small content in one call (hashing, fsync, rename); returns its digest.
   virtual Digest put(std::string_view data, DigestAlgorithm algorithm = DigestAlgorithm::kSha256) = 0;
   virtual bool remove(const Digest& d) = 0;
+  // For garbage collection: removes the blob unless it was committed again after `mtime`
+  // (the StoredBlob::mtime that for_each reported), so an upload of the same content that
+  // races with the collector keeps its blob. Returns whether it was removed. The default
+  // ignores `mtime`; FsBlobStore implements the check.
+  virtual bool remove_if_unchanged(const Digest& d, std::int64_t mtime) {
+    (void)mtime;
+    return remove(d);
+  }
   // Every committed blob, for garbage collection.
   virtual void for_each(const std::function<void(const StoredBlob&)>& fn) = 0;
   // Removes upload files not touched for longer than `age` (crash leftovers, abandoned

@@ -74,7 +74,9 @@ class MetadataStore {
   virtual bool delete_manifest(const std::string& repo, const Digest& d) = 0;
 
   virtual bool repository_exists(const std::string& repo) = 0;
-  // Sorted bytewise; starts after `last` (exclusive); at most n items (n < 0: all).
+  // Sorted bytewise; starts after `last` (exclusive; empty: from the start); at most n items
+  // (n < 0: all). n == 0 gives an empty page with more == false (the spec: no Link). An
+  // unknown repository gives an empty page (check repository_exists for 404).
   virtual Page list_tags(const std::string& repo, const std::string& last, long n) = 0;
   virtual Page list_repositories(const std::string& last, long n) = 0;
   // Manifests of `repo` whose subject is `subject`, optionally only those whose
@@ -85,11 +87,13 @@ class MetadataStore {
   // Garbage collection, one transaction: deletes manifests that are untagged, not a child
   // of a live index, not a referrer of a live manifest, and older than `grace`; then unlinks
   // every blob-repository link not referenced by a remaining manifest and older than
-  // `grace`. Returns what went. With dry_run nothing changes.
+  // `grace`. Returns what went (one entry per repository it went from). With dry_run
+  // nothing changes. Also forgets repositories left with no manifest and no blob.
   virtual GcReport collect(std::chrono::seconds grace, bool dry_run) = 0;
   // Blobs no repository links any more and whose last link went away more than `grace` ago
-  // (or that were never linked): safe to delete from the BlobStore. `exists` is called for
-  // blobs found in the blob store to decide.
+  // (or that were never linked), and whose file (blob_mtime, Unix seconds, from
+  // BlobStore::for_each) is older than `grace`: safe to delete from the BlobStore, with
+  // BlobStore::remove_if_unchanged(d, blob_mtime) so a concurrent re-upload wins.
   virtual bool blob_is_garbage(const Digest& d, std::int64_t blob_mtime, std::chrono::seconds grace) = 0;
 };
 

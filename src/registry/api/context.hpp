@@ -1,0 +1,74 @@
+// What the API handlers share: options, stores, auth, metrics, upload sessions, and the
+// helpers every area uses (authorization, digest/name parsing). Internal to registry/api.
+#pragma once
+
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "registry/api/errors.hpp"
+#include "registry/api/registry.hpp"
+
+namespace ch::registry::api {
+
+struct Session {
+  std::string repository;
+  DigestAlgorithm algorithm = DigestAlgorithm::kSha256;
+  std::unique_ptr<store::Upload> upload;
+  std::chrono::steady_clock::time_point touched;
+  std::mutex mu;      // one request at a time per session
+  bool busy = false;  // a request is streaming into it
+};
+
+class UploadSessions {
+ public:
+  std::shared_ptr<Session> create(const std::string& id, std::shared_ptr<Session> s);
+  std::shared_ptr<Session> find(const std::string& id);
+  void erase(const std::string& id);
+  std::size_t expire(std::chrono::seconds age);
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
+};
+
+struct Registry::Context {
+  ApiOptions options;
+  store::BlobStore& blobs;
+  store::MetadataStore& meta;
+  const auth::Authenticator& auth;
+  Metrics& metrics;
+  std::shared_mutex& commit_lock;  // shared while committing+linking; GC holds it exclusively
+  UploadSessions uploads;
+};
+using Context = Registry::Context;
+
+// Throws ApiError(401/403) unless the request may do `actions` on repository `name`.
+void require(const Context& ctx, const http::Request& req, const std::string& name,
+             std::vector<std::string> actions);
+// Parses a digest from the URL/query; throws ApiError 400 DIGEST_INVALID.
+Digest parse_digest(const std::string& text);
+bool looks_like_digest(const std::string& ref);
+std::string new_uuid();
+
+using Awaitable = boost::asio::awaitable<void>;
+Awaitable handle_blob(Context& ctx, http::Exchange& ex, const std::string& name,
+                      const std::string& ref);
+Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& name,
+                        const std::string& id);
+Awaitable handle_manifest(Context& ctx, http::Exchange& ex, const std::string& name,
+                          const std::string& ref);
+Awaitable handle_tags(Context& ctx, http::Exchange& ex, const std::string& name);
+Awaitable handle_catalog(Context& ctx, http::Exchange& ex);
+Awaitable handle_referrers(Context& ctx, http::Exchange& ex, const std::string& name,
+                           const std::string& ref);
+
+// "?n=" and "&last=" pagination shared by tags and catalog: parses n (throws 400 on bad),
+// and builds the Link header for the next page.
+long parse_page_size(const http::Request& req);
+std::string next_link(const std::string& path, long n, const std::string& last);
+std::string url_encode(const std::string& s);
+
+}  // namespace ch::registry::api

@@ -1,0 +1,309 @@
+#include "registry/api/registry.hpp"
+
+#include <openssl/rand.h>
+
+#include <regex>
+
+#include "core/error.hpp"
+#include "oci/reference.hpp"
+#include "registry/api/context.hpp"
+
+namespace ch::registry::api {
+
+std::shared_ptr<Session> UploadSessions::create(const std::string& id, std::shared_ptr<Session> s) {
+  std::lock_guard lock(mu_);
+  s->touched = std::chrono::steady_clock::now();
+  sessions_[id] = s;
+  return s;
+}
+
+std::shared_ptr<Session> UploadSessions::find(const std::string& id) {
+  std::lock_guard lock(mu_);
+  auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : it->second;
+}
+
+void UploadSessions::erase(const std::string& id) {
+  std::lock_guard lock(mu_);
+  sessions_.erase(id);
+}
+
+std::size_t UploadSessions::expire(std::chrono::seconds age) {
+  std::vector<std::shared_ptr<Session>> dropped;
+  {
+    std::lock_guard lock(mu_);
+    auto now = std::chrono::steady_clock::now();
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+      std::unique_lock slock(it->second->mu, std::try_to_lock);
+      if (slock.owns_lock() && !it->second->busy && now - it->second->touched > age) {
+        dropped.push_back(it->second);
+        it = sessions_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& s : dropped) {
+    std::lock_guard slock(s->mu);
+    if (s->upload) s->upload->cancel();
+  }
+  return dropped.size();
+}
+
+std::string new_uuid() {
+  unsigned char b[16];
+  if (RAND_bytes(b, sizeof b) != 1)
+    throw Error(ErrorCode::kInternal, "no randomness for an upload id");
+  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
+  static const char* kHex = "0123456789abcdef";
+  std::string s;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) s += '-';
+    s += kHex[b[i] >> 4];
+    s += kHex[b[i] & 15];
+  }
+  return s;
+}
+
+bool looks_like_digest(const std::string& ref) {
+  return ref.find(':') != std::string::npos;
+}
+
+Digest parse_digest(const std::string& text) {
+  try {
+    return Digest::parse(text);
+  } catch (const Error& e) {
+    throw ApiError(400, "DIGEST_INVALID", e.what());
+  }
+}
+
+void require(const Context& ctx, const http::Request& req, const std::string& name,
+             std::vector<std::string> actions) {
+  auth::Scope scope{"repository", name, std::move(actions)};
+  auto d = ctx.auth.authorize(req.header("Authorization"), {scope}, req.header("Host"), req.tls);
+  if (d.allowed) return;
+  http::Headers h;
+  if (!d.www_authenticate.empty()) h.emplace("WWW-Authenticate", d.www_authenticate);
+  throw ApiError(d.status, d.error_code.empty() ? "UNAUTHORIZED" : d.error_code, d.message,
+                 nlohmann::json::array(
+                     {{{"Type", "repository"}, {"Name", name}, {"Action", scope.actions.back()}}}),
+                 std::move(h));
+}
+
+long parse_page_size(const http::Request& req) {
+  std::string n = req.param("n");
+  if (n.empty()) return -1;
+  char* end = nullptr;
+  long v = std::strtol(n.c_str(), &end, 10);
+  if (end == n.c_str() || *end != '\0' || v < 0 || v > 100000)
+    throw ApiError(400, "UNSUPPORTED", "invalid page size n=" + n);
+  return v;
+}
+
+std::string url_encode(const std::string& s) {
+  std::string enc;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
+      enc += static_cast<char>(c);
+    } else {
+      static const char* kHex = "0123456789ABCDEF";
+      enc += '%';
+      enc += kHex[c >> 4];
+      enc += kHex[c & 15];
+    }
+  }
+  return enc;
+}
+
+std::string next_link(const std::string& path, long n, const std::string& last) {
+  return "<" + path + "?n=" + std::to_string(n) + "&last=" + url_encode(last) + ">; rel=\"next\"";
+}
+
+namespace {
+
+// /v2/<name>/<area>... ; names may contain '/', so areas are matched from the right.
+const std::regex kBlobUpload("^/v2/(.+)/blobs/uploads/?([^/]*)$");
+const std::regex kBlob("^/v2/(.+)/blobs/([^/]+)$");
+const std::regex kManifest("^/v2/(.+)/manifests/([^/]+)$");
+const std::regex kTags("^/v2/(.+)/tags/list$");
+const std::regex kReferrers("^/v2/(.+)/referrers/([^/]+)$");
+
+void check_name(const std::string& name) {
+  if (name.size() > 255 || !oci::valid_repository(name))
+    throw ApiError(400, "NAME_INVALID", "invalid repository name \"" + name + "\"");
+}
+
+Awaitable base(Context& ctx, http::Exchange& ex) {
+  const auto& req = ex.request();
+  if (ctx.auth.config().mode != auth::Mode::kNone) {
+    auto d = ctx.auth.authorize(req.header("Authorization"), {}, req.header("Host"), req.tls);
+    if (!d.allowed) {
+      http::Headers h;
+      if (!d.www_authenticate.empty()) h.emplace("WWW-Authenticate", d.www_authenticate);
+      throw ApiError(d.status, d.error_code.empty() ? "UNAUTHORIZED" : d.error_code, d.message,
+                     nullptr, std::move(h));
+    }
+  }
+  http::Response r;
+  r.headers.emplace("Content-Type", "application/json");
+  r.body = "{}";
+  co_await ex.send(std::move(r));
+}
+
+Awaitable token(Context& ctx, http::Exchange& ex) {
+  const auto& req = ex.request();
+  std::multimap<std::string, std::string> params = req.query;
+  if (req.method == "POST") {
+    std::string body = co_await ex.read_all(64 * 1024);
+    // application/x-www-form-urlencoded
+    size_t i = 0;
+    auto decode = [](std::string_view s) {
+      std::string out;
+      for (size_t k = 0; k < s.size(); ++k) {
+        if (s[k] == '+') {
+          out += ' ';
+        } else if (s[k] == '%' && k + 2 < s.size() &&
+                   std::isxdigit(static_cast<unsigned char>(s[k + 1])) &&
+                   std::isxdigit(static_cast<unsigned char>(s[k + 2]))) {
+          out += static_cast<char>(std::stoi(std::string(s.substr(k + 1, 2)), nullptr, 16));
+          k += 2;
+        } else {
+          out += s[k];
+        }
+      }
+      return out;
+    };
+    while (i <= body.size() && !body.empty()) {
+      size_t amp = body.find('&', i);
+      if (amp == std::string::npos) amp = body.size();
+      std::string_view pair(body.data() + i, amp - i);
+      if (!pair.empty()) {
+        auto eq = pair.find('=');
+        params.emplace(decode(pair.substr(0, eq)),
+                       eq == std::string_view::npos ? "" : decode(pair.substr(eq + 1)));
+      }
+      i = amp + 1;
+    }
+  }
+  auto reply = ctx.auth.token(req.method, params, req.header("Authorization"));
+  http::Response r;
+  r.status = reply.status;
+  r.headers.emplace("Content-Type", reply.content_type);
+  r.headers.emplace("Cache-Control", "no-store");
+  if (!reply.www_authenticate.empty())
+    r.headers.emplace("WWW-Authenticate", reply.www_authenticate);
+  r.body = reply.body;
+  co_await ex.send(std::move(r));
+}
+
+Awaitable dispatch(Context& ctx, http::Exchange& ex) {
+  const auto& req = ex.request();
+  const std::string& path = req.path;
+  std::smatch m;
+  if (path == "/healthz") {
+    http::Response r;
+    r.headers.emplace("Content-Type", "application/json");
+    r.body = "{\"status\":\"ok\"}";
+    co_await ex.send(std::move(r));
+    co_return;
+  }
+  if (path == "/metrics") {
+    http::Response r;
+    r.headers.emplace("Content-Type", "text/plain; version=0.0.4");
+    r.body = ctx.metrics.render();
+    co_await ex.send(std::move(r));
+    co_return;
+  }
+  if (path == "/token") {
+    if (ctx.auth.config().mode != auth::Mode::kToken)
+      throw ApiError(404, "UNSUPPORTED", "token authentication is not enabled");
+    co_await token(ctx, ex);
+    co_return;
+  }
+  if (path == "/v2" || path == "/v2/") {
+    if (req.method != "GET" && req.method != "HEAD")
+      throw ApiError(405, "UNSUPPORTED", "method not allowed");
+    co_await base(ctx, ex);
+    co_return;
+  }
+  if (path == "/v2/_catalog") {
+    if (req.method != "GET") throw ApiError(405, "UNSUPPORTED", "method not allowed");
+    co_await handle_catalog(ctx, ex);
+    co_return;
+  }
+  if (std::regex_match(path, m, kBlobUpload)) {
+    check_name(m[1]);
+    co_await handle_upload(ctx, ex, m[1], m[2]);
+  } else if (std::regex_match(path, m, kBlob)) {
+    check_name(m[1]);
+    co_await handle_blob(ctx, ex, m[1], m[2]);
+  } else if (std::regex_match(path, m, kManifest)) {
+    check_name(m[1]);
+    co_await handle_manifest(ctx, ex, m[1], m[2]);
+  } else if (std::regex_match(path, m, kTags)) {
+    check_name(m[1]);
+    co_await handle_tags(ctx, ex, m[1]);
+  } else if (std::regex_match(path, m, kReferrers)) {
+    check_name(m[1]);
+    co_await handle_referrers(ctx, ex, m[1], m[2]);
+  } else {
+    throw ApiError(404, "NAME_UNKNOWN", "no route for " + path);
+  }
+}
+
+}  // namespace
+
+Registry::Registry(ApiOptions options, store::BlobStore& blobs, store::MetadataStore& meta,
+                   const auth::Authenticator& auth, Metrics& metrics,
+                   std::shared_mutex& commit_lock)
+    : ctx_(new Context{options, blobs, meta, auth, metrics, commit_lock, {}}) {}
+
+Registry::~Registry() = default;
+
+std::size_t Registry::expire_uploads(std::chrono::seconds age) {
+  return ctx_->uploads.expire(age);
+}
+
+boost::asio::awaitable<void> Registry::handle(http::Exchange& ex) {
+  std::optional<http::Response> failure;
+  try {
+    co_await dispatch(*ctx_, ex);
+  } catch (const ApiError& e) {
+    failure = error_response(e.status(), e.code(), e.what(), e.detail());
+    for (const auto& [k, v] : e.headers()) failure->headers.emplace(k, v);
+  } catch (const Error& e) {
+    int status = 500;
+    std::string code = "UNKNOWN";
+    switch (e.code()) {
+      case ErrorCode::kTooLarge:
+        status = 413;
+        code = "SIZE_INVALID";
+        break;
+      case ErrorCode::kInvalidArgument:
+        status = 400;
+        code = "UNSUPPORTED";
+        break;
+      case ErrorCode::kDigestMismatch:
+        status = 400;
+        code = "DIGEST_INVALID";
+        break;
+      case ErrorCode::kNotFound:
+        status = 404;
+        code = "BLOB_UNKNOWN";
+        break;
+      default:
+        break;
+    }
+    failure = error_response(status, code, e.what());
+  }
+  if (failure && !ex.responded()) {
+    if (ex.request().method == "HEAD") {
+      failure->headers.emplace("Content-Length", std::to_string(failure->body.size()));
+      failure->body.clear();
+    }
+    co_await ex.send(std::move(*failure));
+  }
+}
+
+}  // namespace ch::registry::api

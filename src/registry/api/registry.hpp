@@ -1,0 +1,43 @@
+// The OCI Distribution v1.1 API (plus _catalog, /token, /healthz, /metrics) as one HTTP
+// handler over a BlobStore, a MetadataStore and an Authenticator.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+
+#include "registry/auth/auth.hpp"
+#include "registry/http/server.hpp"
+#include "registry/metrics.hpp"
+#include "registry/store/blob_store.hpp"
+#include "registry/store/metadata_store.hpp"
+
+namespace ch::registry::api {
+
+struct ApiOptions {
+  bool delete_enabled = true;
+  bool auto_mount = true;  // POST ?mount=<digest> without from= mounts from any repository
+  std::size_t max_manifest_bytes = 4 * 1024 * 1024;
+  std::size_t page_size = 1000;  // referrers per page
+};
+
+class UploadSessions;
+
+class Registry {
+ public:
+  Registry(ApiOptions options, store::BlobStore& blobs, store::MetadataStore& meta,
+           const auth::Authenticator& auth, Metrics& metrics, std::shared_mutex& commit_lock);
+  ~Registry();
+  boost::asio::awaitable<void> handle(http::Exchange& ex);
+  // Drops upload sessions idle for longer than `age`; returns how many.
+  std::size_t expire_uploads(std::chrono::seconds age);
+
+  struct Context;  // shared by the handlers of each API area (context.hpp)
+
+ private:
+  std::unique_ptr<Context> ctx_;
+};
+
+}  // namespace ch::registry::api

@@ -1,0 +1,261 @@
+// Blob uploads: POST (new session, single-POST monolithic with ?digest=, cross-repository
+// mount with ?mount=&from=, automatic mount), PATCH chunks (with and without
+// Content-Range, streamed without Content-Length), PUT to close, GET status, DELETE cancel.
+// Bodies are hashed in one pass while they stream to disk.
+#include <regex>
+
+#include "core/error.hpp"
+#include "registry/api/context.hpp"
+
+namespace ch::registry::api {
+
+namespace {
+
+constexpr std::size_t kChunk = 1 << 20;
+
+std::string upload_location(const std::string& name, const std::string& id, std::uint64_t size) {
+  // A fresh Location per chunk: the offset makes each one distinct; it is informational.
+  return "/v2/" + name + "/blobs/uploads/" + id + "?_state=" + std::to_string(size);
+}
+
+std::string range_value(std::uint64_t size) {
+  return "0-" + std::to_string(size == 0 ? 0 : size - 1);
+}
+
+// Streams the request body into the upload. Returns the bytes appended.
+boost::asio::awaitable<std::uint64_t> stream_body(Context& ctx, http::Exchange& ex,
+                                                  store::Upload& up) {
+  std::uint64_t n = 0;
+  const auto& req = ex.request();
+  while (true) {
+    std::string chunk = co_await ex.read_some(kChunk);
+    if (chunk.empty()) break;
+    up.append(chunk);
+    n += chunk.size();
+  }
+  if (req.content_length && *req.content_length != n)
+    throw ApiError(400, "SIZE_INVALID", "body shorter than Content-Length");
+  (void)ctx;
+  co_return n;
+}
+
+// Commits the session's data under `expected`, links it into the repository and answers
+// 201 with the blob's Location.
+Awaitable finish(Context& ctx, http::Exchange& ex, const std::string& name, store::Upload& up,
+                 const Digest& expected) {
+  std::uint64_t size = up.size();
+  {
+    std::shared_lock lock(ctx.commit_lock);  // GC must not delete it between commit and link
+    try {
+      up.commit(expected);
+    } catch (const Error& e) {
+      if (e.code() == ErrorCode::kDigestMismatch)
+        throw ApiError(400, "DIGEST_INVALID", "provided digest did not match uploaded content",
+                       expected.str());
+      throw;
+    }
+    ctx.meta.link_blob(name, expected, size);
+  }
+  ctx.metrics.upload_committed(size);
+  http::Response r;
+  r.status = 201;
+  r.headers.emplace("Location", "/v2/" + name + "/blobs/" + expected.str());
+  r.headers.emplace("Docker-Content-Digest", expected.str());
+  r.headers.emplace("Content-Length", "0");
+  co_await ex.send(std::move(r));
+}
+
+Awaitable blob_created(http::Exchange& ex, const std::string& name, const Digest& d) {
+  http::Response r;
+  r.status = 201;
+  r.headers.emplace("Location", "/v2/" + name + "/blobs/" + d.str());
+  r.headers.emplace("Docker-Content-Digest", d.str());
+  r.headers.emplace("Content-Length", "0");
+  co_await ex.send(std::move(r));
+}
+
+bool can_pull(const Context& ctx, const http::Request& req, const std::string& repo) {
+  auth::Scope s{"repository", repo, {"pull"}};
+  return ctx.auth.authorize(req.header("Authorization"), {s}, req.header("Host"), req.tls).allowed;
+}
+
+Awaitable start(Context& ctx, http::Exchange& ex, const std::string& name) {
+  const auto& req = ex.request();
+  std::string mount = req.param("mount");
+  if (!mount.empty()) {
+    Digest d = parse_digest(mount);
+    std::string from = req.param("from");
+    std::optional<std::string> source;
+    if (!from.empty()) {
+      if (ctx.meta.blob_in_repo(from, d) && can_pull(ctx, req, from)) source = from;
+    } else if (ctx.options.auto_mount) {
+      if (auto repo = ctx.meta.repo_with_blob(d); repo && can_pull(ctx, req, *repo)) source = repo;
+    }
+    if (source) {
+      std::shared_lock lock(ctx.commit_lock);
+      if (auto size = ctx.meta.blob_in_repo(*source, d); size && ctx.blobs.size_of(d)) {
+        ctx.meta.link_blob(name, d, *size);
+        lock.unlock();
+        co_await blob_created(ex, name, d);
+        co_return;
+      }
+    }
+    // Not mountable: fall through to a normal upload session (202).
+  }
+
+  DigestAlgorithm algorithm = DigestAlgorithm::kSha256;
+  std::string alg = req.param("digest-algorithm");
+  if (!alg.empty()) {
+    if (alg == "sha512") {
+      algorithm = DigestAlgorithm::kSha512;
+    } else if (alg != "sha256") {
+      throw ApiError(400, "DIGEST_INVALID", "unsupported digest algorithm " + alg);
+    }
+  }
+  std::string digest_param = req.param("digest");
+  std::optional<Digest> expected;
+  if (!digest_param.empty()) {
+    expected = parse_digest(digest_param);
+    algorithm = expected->algorithm;
+  }
+
+  std::string id = new_uuid();
+  auto session = std::make_shared<Session>();
+  session->repository = name;
+  session->algorithm = algorithm;
+  session->upload = ctx.blobs.start_upload(id, algorithm);
+  ctx.metrics.upload_started();
+
+  if (expected) {  // monolithic single POST
+    try {
+      co_await stream_body(ctx, ex, *session->upload);
+      co_await finish(ctx, ex, name, *session->upload, *expected);
+    } catch (...) {
+      session->upload->cancel();
+      throw;
+    }
+    co_return;
+  }
+  ctx.uploads.create(id, session);
+  http::Response r;
+  r.status = 202;
+  r.headers.emplace("Location", upload_location(name, id, 0));
+  r.headers.emplace("Range", "0-0");
+  r.headers.emplace("Docker-Upload-UUID", id);
+  r.headers.emplace("Content-Length", "0");
+  co_await ex.send(std::move(r));
+}
+
+// Marks the session busy for the duration of one request, so expiry leaves it alone and a
+// concurrent request on the same session is refused.
+class SessionUse {
+ public:
+  explicit SessionUse(std::shared_ptr<Session> s) : s_(std::move(s)) {
+    std::lock_guard lock(s_->mu);
+    if (s_->busy) throw ApiError(409, "BLOB_UPLOAD_INVALID", "upload is in use by another request");
+    s_->busy = true;
+  }
+  ~SessionUse() {
+    std::lock_guard lock(s_->mu);
+    s_->busy = false;
+    s_->touched = std::chrono::steady_clock::now();
+  }
+  Session& operator*() { return *s_; }
+
+ private:
+  std::shared_ptr<Session> s_;
+};
+
+const std::regex kContentRange("^([0-9]+)-([0-9]+)$");
+
+// Checks Content-Range (when present) against the session's size: chunks must be in order.
+void check_content_range(const http::Request& req, const std::string& name, const std::string& id,
+                         std::uint64_t size) {
+  std::string cr = req.header("Content-Range");
+  if (cr.empty()) return;
+  if (cr.rfind("bytes ", 0) == 0) cr = cr.substr(6);
+  std::smatch m;
+  auto out_of_order = [&] {
+    http::Headers h;
+    h.emplace("Location", upload_location(name, id, size));
+    h.emplace("Range", range_value(size));
+    return ApiError(416, "BLOB_UPLOAD_INVALID",
+                    "chunk out of order: expected offset " + std::to_string(size), nullptr,
+                    std::move(h));
+  };
+  if (!std::regex_match(cr, m, kContentRange)) throw out_of_order();
+  std::uint64_t first = std::stoull(m[1]), last = std::stoull(m[2]);
+  if (first != size || last < first) throw out_of_order();
+  if (req.content_length && *req.content_length != last - first + 1)
+    throw ApiError(400, "SIZE_INVALID", "Content-Length does not match Content-Range");
+}
+
+}  // namespace
+
+Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& name,
+                        const std::string& id) {
+  const auto& req = ex.request();
+  const std::string& method = req.method;
+  if (id.empty()) {
+    if (method != "POST") throw ApiError(405, "UNSUPPORTED", "method not allowed");
+    require(ctx, req, name, {"pull", "push"});
+    co_await start(ctx, ex, name);
+    co_return;
+  }
+  if (method != "GET" && method != "PATCH" && method != "PUT" && method != "DELETE")
+    throw ApiError(405, "UNSUPPORTED", "method not allowed");
+  require(ctx, req, name, {"pull", "push"});
+  auto session = ctx.uploads.find(id);
+  if (!session || session->repository != name)
+    throw ApiError(404, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry", id);
+  SessionUse use(session);
+  store::Upload& up = *(*use).upload;
+
+  if (method == "GET") {
+    http::Response r;
+    r.status = 204;
+    r.headers.emplace("Location", upload_location(name, id, up.size()));
+    r.headers.emplace("Range", range_value(up.size()));
+    r.headers.emplace("Docker-Upload-UUID", id);
+    r.headers.emplace("Content-Length", "0");
+    co_await ex.send(std::move(r));
+    co_return;
+  }
+  if (method == "DELETE") {
+    up.cancel();
+    ctx.uploads.erase(id);
+    http::Response r;
+    r.status = 204;
+    co_await ex.send(std::move(r));
+    co_return;
+  }
+  if (method == "PATCH") {
+    check_content_range(req, name, id, up.size());
+    co_await stream_body(ctx, ex, up);
+    http::Response r;
+    r.status = 202;
+    r.headers.emplace("Location", upload_location(name, id, up.size()));
+    r.headers.emplace("Range", range_value(up.size()));
+    r.headers.emplace("Docker-Upload-UUID", id);
+    r.headers.emplace("Content-Length", "0");
+    co_await ex.send(std::move(r));
+    co_return;
+  }
+  // PUT: optional last chunk, then close with ?digest=.
+  std::string digest_param = req.param("digest");
+  if (digest_param.empty()) throw ApiError(400, "DIGEST_INVALID", "digest parameter missing");
+  Digest expected = parse_digest(digest_param);
+  if (expected.algorithm != (*use).algorithm)
+    throw ApiError(400, "DIGEST_INVALID", "digest algorithm does not match the upload's");
+  check_content_range(req, name, id, up.size());
+  co_await stream_body(ctx, ex, up);
+  try {
+    co_await finish(ctx, ex, name, up, expected);
+  } catch (const ApiError& e) {
+    if (e.code() == "DIGEST_INVALID") ctx.uploads.erase(id);  // the data is gone
+    throw;
+  }
+  ctx.uploads.erase(id);
+}
+
+}  // namespace ch::registry::api

@@ -1,0 +1,84 @@
+// Who may do what: the access rules of `charthouse serve` (htpasswd and token modes).
+//
+// The access file is YAML with up to three top-level keys, each optional:
+//
+//   anonymous:                 # requests without credentials (and, in token mode,
+//     pull: ["public/*"]       #   anonymous tokens)
+//   users:                     # one entry per user name of the htpasswd file
+//     alice: {pull: ["*"], push: ["team/*"], delete: ["team/*"], catalog: true}
+//     bob: {pull: ["*"]}
+//     carol: {}                # listed with no rights: nothing beyond `anonymous`
+//   default: {pull: ["*"]}     # every authenticated user without an entry under `users`
+//
+// An entry has the keys `pull`, `push`, `delete` (each a list of repository-name patterns,
+// or a single pattern) and `catalog` (bool, default false: may list all repositories with
+// GET /v2/_catalog). Each action is granted on its own: `push` does not imply `pull` (Helm
+// and oras ask for "pull,push" when pushing, so a pusher needs both). Rights add up: an
+// authenticated user also has everything `anonymous` has. A user neither under `users` nor
+// covered by `default` has only the anonymous rights. Unknown keys are errors.
+//
+// Patterns are globs over the whole repository name, like Go's path.Match except that `*`
+// also crosses '/': `*` matches any run of characters (so "team/*" matches "team/app" and
+// "team/sub/app", and "*" matches everything), `?` any one character, `[abc]`, `[a-z]`,
+// `[^a-z]` one character of (or not of) a class, and `\` escapes the next character.
+// Quote patterns in YAML: a bare `*` is a YAML alias.
+//
+// Without an access file, every authenticated user may pull, push and delete every
+// repository and list the catalog; anonymous requests get nothing.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "registry/auth/scope.hpp"
+
+namespace ch::registry::auth {
+
+// The glob described above. Throws Error(kInvalidArgument) for a malformed pattern
+// (unterminated class, trailing '\').
+bool repo_glob_match(std::string_view pattern, std::string_view name);
+bool repo_glob_valid(std::string_view pattern);
+
+class AccessRules {
+ public:
+  // No access file: authenticated users may do everything, anonymous nothing.
+  AccessRules();
+
+  // Throws Error(kIo) when unreadable and Error(kInvalidArgument), naming the file and the
+  // offending key, for malformed YAML, wrong types, unknown keys and bad patterns.
+  static AccessRules load(const std::filesystem::path& file);
+  static AccessRules parse(std::string_view yaml, std::string_view source = "access file");
+
+  // The actions `user` may perform on the resource, from those the registry knows:
+  // for "repository" a subset of {pull, push, delete}; for "registry:catalog" {"*"} or
+  // nothing; nothing for any other resource. `user` nullopt = anonymous.
+  std::vector<std::string> allowed(const std::optional<std::string>& user, std::string_view type,
+                                   std::string_view name) const;
+
+  // The part of `requested` the user may have: the requested actions that are allowed,
+  // "*" on a repository standing for pull+push+delete (kept as "*" only when all three are
+  // allowed, else replaced by the allowed ones). Never more than asked; may be empty.
+  Scope grant(const std::optional<std::string>& user, const Scope& requested) const;
+
+  // Whether the user may perform every action of `needed`.
+  bool allows(const std::optional<std::string>& user, const Scope& needed) const;
+
+ private:
+  struct Entry {
+    std::vector<std::string> pull, push, del;
+    bool catalog = false;
+  };
+  const Entry* entry_for(const std::string& user) const;
+  static bool entry_allows(const Entry& e, std::string_view action, std::string_view name);
+
+  bool open_ = true;  // no file: authenticated users may do everything
+  std::optional<Entry> anonymous_;
+  std::optional<Entry> default_;
+  std::map<std::string, Entry, std::less<>> users_;
+};
+
+}  // namespace ch::registry::auth

@@ -1,0 +1,179 @@
+#include "registry/service.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "registry/http/server.hpp"
+#include "registry/metrics.hpp"
+#include "registry/store/blob_store.hpp"
+#include "registry/store/metadata_store.hpp"
+
+namespace ch::registry {
+
+namespace {
+
+// flock(2) on <root>/.lock: one server (or offline gc) per root.
+class RootLock {
+ public:
+  explicit RootLock(const std::filesystem::path& root) {
+    std::filesystem::create_directories(root);
+    auto path = root / ".lock";
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ < 0) throw_errno("open " + path.string());
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      throw Error(ErrorCode::kAlreadyExists, "the registry root " + root.string() +
+                                                 " is in use by another charthouse process");
+    }
+  }
+  ~RootLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+std::string now_clf() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%d/%b/%Y:%H:%M:%S +0000", &tm);
+  return buf;
+}
+
+}  // namespace
+
+struct Service::Impl {
+  ServiceOptions options;
+  RootLock lock;
+  std::unique_ptr<store::BlobStore> blobs;
+  std::unique_ptr<store::MetadataStore> meta;
+  auth::Authenticator auth;
+  Metrics metrics;
+  std::shared_mutex commit_lock;
+  api::Registry registry;
+  std::unique_ptr<http::Server> server;
+  std::thread janitor;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopping = false;
+  bool started = false;
+
+  explicit Impl(ServiceOptions o)
+      : options(std::move(o)),
+        lock(options.root),
+        blobs(store::open_fs_blob_store(options.root)),
+        meta(store::open_sqlite_metadata_store(options.root)),
+        auth(options.auth),
+        registry(options.api, *blobs, *meta, auth, metrics, commit_lock) {}
+
+  gc::Report collect(bool dry_run) {
+    auto r = gc::collect(*blobs, *meta, commit_lock, options.gc_grace, dry_run);
+    if (!dry_run) metrics.gc_run(r.manifests_deleted, r.blobs_deleted, r.bytes_freed);
+    return r;
+  }
+
+  void janitor_loop() {
+    auto next_gc = std::chrono::steady_clock::now() + options.gc_interval;
+    std::unique_lock lk(mu);
+    while (!stopping) {
+      auto tick = std::chrono::seconds(30);
+      if (options.gc_interval.count() > 0 && options.gc_interval < tick) tick = options.gc_interval;
+      cv.wait_for(lk, tick);
+      if (stopping) break;
+      lk.unlock();
+      try {
+        registry.expire_uploads(options.upload_expiry);
+        if (options.gc_interval.count() > 0 && std::chrono::steady_clock::now() >= next_gc) {
+          auto r = collect(false);
+          std::cerr << fmt::format(
+              "gc: deleted {} manifests, {} blob links, {} blobs ({} bytes freed), {} stale "
+              "uploads\n",
+              r.manifests_deleted, r.blob_links_removed, r.blobs_deleted, r.bytes_freed,
+              r.stale_uploads_removed);
+          next_gc = std::chrono::steady_clock::now() + options.gc_interval;
+        }
+      } catch (const std::exception& e) {
+        std::cerr << "janitor: " << e.what() << "\n";
+      }
+      lk.lock();
+    }
+  }
+};
+
+Service::Service(ServiceOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
+  http::ServerOptions so;
+  so.address = impl_->options.address;
+  so.port = impl_->options.port;
+  so.threads = impl_->options.threads;
+  so.tls_cert_file = impl_->options.tls_cert_file;
+  so.tls_key_file = impl_->options.tls_key_file;
+  Impl* impl = impl_.get();
+  so.on_complete = [impl](const http::Request& req, int status, std::uint64_t in, std::uint64_t out,
+                          double seconds) {
+    impl->metrics.observe_request(route_of(req.method, req.path), req.method, status, in, out,
+                                  seconds);
+    if (impl->options.access_log)
+      std::cerr << fmt::format("{} - - [{}] \"{} {} HTTP/1.1\" {} {} {:.6f}\n", req.remote,
+                               now_clf(), req.method, req.target, status, out, seconds);
+  };
+  impl_->server = std::make_unique<http::Server>(
+      so, [impl](http::Exchange& ex) { return impl->registry.handle(ex); });
+}
+
+Service::~Service() {
+  stop();
+}
+
+void Service::start() {
+  impl_->server->start();
+  impl_->started = true;
+  impl_->janitor = std::thread([this] { impl_->janitor_loop(); });
+}
+
+std::uint16_t Service::port() const {
+  return impl_->server->port();
+}
+
+void Service::stop() {
+  {
+    std::lock_guard lk(impl_->mu);
+    if (impl_->stopping) return;
+    impl_->stopping = true;
+  }
+  impl_->cv.notify_all();
+  if (impl_->janitor.joinable()) impl_->janitor.join();
+  if (!impl_->started) return;
+  impl_->server->stop();
+  impl_->server->wait();
+}
+
+gc::Report Service::collect(bool dry_run) {
+  return impl_->collect(dry_run);
+}
+
+gc::Report collect_offline(const std::string& root, std::chrono::seconds grace, bool dry_run) {
+  if (!std::filesystem::exists(std::filesystem::path(root) / "metadata.db"))
+    throw Error(ErrorCode::kNotFound, "no registry store at " + root);
+  RootLock lock(root);
+  auto blobs = store::open_fs_blob_store(root);
+  auto meta = store::open_sqlite_metadata_store(root);
+  std::shared_mutex commit_lock;
+  return gc::collect(*blobs, *meta, commit_lock, grace, dry_run);
+}
+
+}  // namespace ch::registry

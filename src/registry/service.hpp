@@ -1,0 +1,54 @@
+// `charthouse serve` assembled: the stores under --root, the authenticator, the OCI API,
+// the HTTP server, the background garbage collector and upload expiry, and the process
+// lock that keeps a second server or an offline `charthouse gc` off the same root.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "registry/api/registry.hpp"
+#include "registry/auth/auth.hpp"
+#include "registry/gc/collector.hpp"
+
+namespace ch::registry {
+
+struct ServiceOptions {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 5000;
+  std::string root = "./charthouse-data";
+  unsigned threads = 0;
+  std::string tls_cert_file, tls_key_file;
+  auth::Config auth;
+  api::ApiOptions api;
+  std::chrono::seconds gc_interval{3600};  // 0 disables the background collector
+  std::chrono::seconds gc_grace{3600};
+  std::chrono::seconds upload_expiry{24 * 3600};
+  bool access_log = true;
+};
+
+class Service {
+ public:
+  // Opens the root (creating it), takes its lock; throws ch::Error with a clear message if
+  // another process holds it.
+  explicit Service(ServiceOptions options);
+  ~Service();
+  void start();
+  std::uint16_t port() const;
+  // Finishes in-flight requests and stops the collector.
+  void stop();
+  // Runs one collection now (also what the background task does).
+  gc::Report collect(bool dry_run);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// An offline collection of a root no server is using (`charthouse gc`). Throws when a
+// server holds the root's lock.
+gc::Report collect_offline(const std::string& root, std::chrono::seconds grace, bool dry_run);
+
+}  // namespace ch::registry

@@ -1,0 +1,129 @@
+#include "process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <stdexcept>
+#include <thread>
+
+namespace ch::testing {
+
+Process::Process(const std::vector<std::string>& argv,
+                 const std::map<std::string, std::string>& env) {
+  int out[2];
+  if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  char templ[] = "/tmp/charthouse-test-stderr-XXXXXX";
+  int err_fd = mkstemp(templ);
+  if (err_fd < 0) throw std::runtime_error("mkstemp failed");
+  err_path_ = templ;
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    dup2(out[1], 1);
+    dup2(err_fd, 2);
+    int devnull = open("/dev/null", O_RDONLY);
+    dup2(devnull, 0);
+    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  close(out[1]);
+  close(err_fd);
+  out_fd_ = out[0];
+}
+
+Process::~Process() {
+  if (running()) {
+    kill(pid_, SIGKILL);
+    wait(std::chrono::seconds(10));
+  }
+  if (out_fd_ >= 0) close(out_fd_);
+  unlink(err_path_.c_str());
+}
+
+const std::string& Process::stderr_text() {
+  FILE* f = fopen(err_path_.c_str(), "rb");
+  err_buf_.clear();
+  if (f != nullptr) {
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) err_buf_.append(buf, n);
+    fclose(f);
+  }
+  return err_buf_;
+}
+
+std::string Process::wait_for_line(const std::string& needle, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    size_t nl;
+    while ((nl = out_buf_.find('\n')) != std::string::npos) {
+      std::string line = out_buf_.substr(0, nl);
+      out_buf_.erase(0, nl + 1);
+      if (line.find(needle) != std::string::npos) return line;
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      throw std::runtime_error("timed out waiting for \"" + needle +
+                               "\"; stderr: " + stderr_text());
+    }
+    pollfd p{out_fd_, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+    char buf[4096];
+    ssize_t n = read(out_fd_, buf, sizeof buf);
+    if (n <= 0) {
+      throw std::runtime_error("process ended before \"" + needle + "\"; stderr: " + stderr_text());
+    }
+    out_buf_.append(buf, static_cast<size_t>(n));
+  }
+}
+
+void Process::signal(int sig) {
+  if (pid_ > 0) kill(pid_, sig);
+}
+
+bool Process::running() {
+  if (pid_ <= 0 || status_ >= 0) return false;
+  int st = 0;
+  pid_t r = waitpid(pid_, &st, WNOHANG);
+  if (r == pid_) {
+    status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return false;
+  }
+  return true;
+}
+
+int Process::wait(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (running()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid_, SIGKILL);
+      int st = 0;
+      waitpid(pid_, &st, 0);
+      status_ = 128 + SIGKILL;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return status_;
+}
+
+std::unique_ptr<Process> start_server(const std::string& binary, const std::string& root,
+                                      const std::vector<std::string>& extra, int* port) {
+  std::vector<std::string> argv = {binary, "serve", "--addr", "127.0.0.1:0", "--root", root};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  auto p = std::make_unique<Process>(argv);
+  std::string line = p->wait_for_line("listening on");
+  auto colon = line.rfind(':', line.find(" (root"));
+  *port = std::stoi(line.substr(colon + 1));
+  return p;
+}
+
+}  // namespace ch::testing

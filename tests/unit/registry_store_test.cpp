@@ -1,0 +1,1044 @@
+// The registry's storage layer: FsBlobStore (content-addressed files, uploads hashed in one
+// pass, atomic commit) and SqliteMetadataStore (transactions, in-memory mirror, garbage
+// collection), including concurrent use and a crash in the middle of writes.
+#include <fcntl.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "core/error.hpp"
+#include "core/file.hpp"
+#include "registry/store/blob_store.hpp"
+#include "registry/store/layout.hpp"
+#include "registry/store/metadata_store.hpp"
+#include "registry/store/sqlite_metadata_store.hpp"
+#include "testing.hpp"
+
+namespace ch::registry::store {
+namespace {
+
+namespace stdfs = std::filesystem;
+using namespace std::chrono_literals;
+
+std::string read_all(int fd) {
+  std::string s;
+  char buf[65536];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) s.append(buf, static_cast<size_t>(n));
+  return s;
+}
+
+std::int64_t mtime_of(const stdfs::path& p) {
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0) return -1;
+  return st.st_mtim.tv_sec;
+}
+
+void set_mtime(const stdfs::path& p, std::int64_t t) {
+  struct timespec times[2] = {{t, 0}, {t, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, p.c_str(), times, 0), 0) << p;
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::vector<std::string> dir_entries(const stdfs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : stdfs::directory_iterator(dir)) names.push_back(e.path().filename());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+ErrorCode code_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.code();
+  }
+  ADD_FAILURE() << "no ch::Error thrown";
+  return ErrorCode::kInternal;
+}
+
+std::string hex_id(int i) {
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%032x", i);
+  return buf;
+}
+
+// ---------------------------------------------------------------------------------------
+// FsBlobStore
+
+class BlobStoreTest : public ::testing::Test {
+ protected:
+  fs::TempDir dir;
+  std::unique_ptr<BlobStore> blobs = open_fs_blob_store(dir.path());
+  stdfs::path uploads() const { return dir.path() / "uploads"; }
+  std::vector<StoredBlob> all() {
+    std::vector<StoredBlob> out;
+    blobs->for_each([&](const StoredBlob& b) { out.push_back(b); });
+    return out;
+  }
+};
+
+TEST_F(BlobStoreTest, UploadIsHashedCommittedAndReadable) {
+  std::string content = std::string(100000, 'x') + "tail";
+  Digest d = digest_of(content);
+  auto up = blobs->start_upload(hex_id(1), DigestAlgorithm::kSha256);
+  up->append(content.substr(0, 4096));
+  up->append("");
+  up->append(content.substr(4096));
+  EXPECT_EQ(up->size(), content.size());
+  // Never a partial blob: nothing at the content address before commit.
+  EXPECT_FALSE(blobs->size_of(d));
+  EXPECT_FALSE(blobs->open(d));
+  up->commit(d);
+
+  EXPECT_EQ(blobs->size_of(d), content.size());
+  auto f = blobs->open(d);
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->size(), content.size());
+  EXPECT_EQ(read_all(f->fd()), content);  // positioned at 0
+  EXPECT_EQ(testing::read(blob_path(dir.path(), d)), content);
+  EXPECT_TRUE(dir_entries(uploads()).empty());
+  auto listed = all();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].digest, d);
+  EXPECT_EQ(listed[0].size, content.size());
+  EXPECT_NEAR(static_cast<double>(listed[0].mtime), static_cast<double>(unix_now()), 5);
+}
+
+TEST_F(BlobStoreTest, DigestMismatchDiscardsTheData) {
+  auto up = blobs->start_upload(hex_id(2), DigestAlgorithm::kSha256);
+  up->append("hello");
+  EXPECT_EQ(code_of([&] { up->commit(digest_of("hellO")); }), ErrorCode::kDigestMismatch);
+  EXPECT_FALSE(blobs->size_of(digest_of("hello")));
+  EXPECT_FALSE(blobs->size_of(digest_of("hellO")));
+  EXPECT_TRUE(dir_entries(uploads()).empty());
+  EXPECT_TRUE(all().empty());
+  EXPECT_EQ(code_of([&] { up->append("more"); }), ErrorCode::kInvalidArgument);
+  EXPECT_NO_THROW(up->cancel());
+}
+
+TEST_F(BlobStoreTest, DigestOfAnotherAlgorithmIsAMismatch) {
+  auto up = blobs->start_upload(hex_id(3), DigestAlgorithm::kSha256);
+  up->append("abc");
+  EXPECT_EQ(code_of([&] { up->commit(digest_of("abc", DigestAlgorithm::kSha512)); }),
+            ErrorCode::kDigestMismatch);
+  EXPECT_TRUE(dir_entries(uploads()).empty());
+}
+
+TEST_F(BlobStoreTest, Sha512Uploads) {
+  Digest d = digest_of("abc", DigestAlgorithm::kSha512);
+  auto up = blobs->start_upload(hex_id(4), DigestAlgorithm::kSha512);
+  up->append("abc");
+  up->commit(d);
+  EXPECT_EQ(blobs->size_of(d), 3u);
+  EXPECT_TRUE(stdfs::exists(dir.path() / "blobs" / "sha512" / d.hex.substr(0, 2) / d.hex));
+  auto listed = all();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].digest, d);
+}
+
+TEST_F(BlobStoreTest, CancelRemovesTheDataAndIsHarmlessAfterCommit) {
+  auto up = blobs->start_upload(hex_id(5), DigestAlgorithm::kSha256);
+  up->append("partial");
+  EXPECT_EQ(dir_entries(uploads()).size(), 1u);
+  up->cancel();
+  up->cancel();
+  EXPECT_TRUE(dir_entries(uploads()).empty());
+  EXPECT_EQ(code_of([&] { up->commit(digest_of("partial")); }), ErrorCode::kInvalidArgument);
+  EXPECT_FALSE(blobs->size_of(digest_of("partial")));
+
+  auto done = blobs->start_upload(hex_id(6), DigestAlgorithm::kSha256);
+  done->append("kept");
+  done->commit(digest_of("kept"));
+  done->cancel();  // the API cancels when answering fails after the commit
+  EXPECT_EQ(blobs->size_of(digest_of("kept")), 4u);
+}
+
+TEST_F(BlobStoreTest, AbandonedUploadObjectRemovesItsFile) {
+  {
+    auto up = blobs->start_upload(hex_id(7), DigestAlgorithm::kSha256);
+    up->append("abandoned");
+  }
+  EXPECT_TRUE(dir_entries(uploads()).empty());
+}
+
+TEST_F(BlobStoreTest, RejectsBadAndDuplicateUploadIds) {
+  EXPECT_EQ(code_of([&] { blobs->start_upload("../escape", DigestAlgorithm::kSha256); }),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of([&] { blobs->start_upload("", DigestAlgorithm::kSha256); }),
+            ErrorCode::kInvalidArgument);
+  auto up = blobs->start_upload(hex_id(8), DigestAlgorithm::kSha256);
+  up->append("first");
+  EXPECT_EQ(code_of([&] { blobs->start_upload(hex_id(8), DigestAlgorithm::kSha256); }),
+            ErrorCode::kAlreadyExists);
+  up->commit(digest_of("first"));  // the first session is untouched
+  EXPECT_EQ(blobs->size_of(digest_of("first")), 5u);
+}
+
+TEST_F(BlobStoreTest, CommittingExistingContentDropsTheUploadAndRefreshesMtime) {
+  Digest d = blobs->put("same");
+  set_mtime(blob_path(dir.path(), d), 1000);
+  auto up = blobs->start_upload(hex_id(9), DigestAlgorithm::kSha256);
+  up->append("same");
+  up->commit(d);
+  EXPECT_TRUE(dir_entries(uploads()).empty());
+  EXPECT_GT(mtime_of(blob_path(dir.path(), d)), 1000);
+  EXPECT_EQ(all().size(), 1u);
+  // put() of existing content refreshes too.
+  set_mtime(blob_path(dir.path(), d), 1000);
+  EXPECT_EQ(blobs->put("same"), d);
+  EXPECT_GT(mtime_of(blob_path(dir.path(), d)), 1000);
+}
+
+TEST_F(BlobStoreTest, PutRemoveAndForEach) {
+  Digest a = blobs->put("a"), b = blobs->put("b"), c = blobs->put("c", DigestAlgorithm::kSha512);
+  EXPECT_EQ(a, digest_of("a"));
+  EXPECT_EQ(c, digest_of("c", DigestAlgorithm::kSha512));
+  std::set<std::string> seen;
+  for (const auto& s : all()) seen.insert(s.digest.str());
+  EXPECT_EQ(seen, (std::set<std::string>{a.str(), b.str(), c.str()}));
+  EXPECT_TRUE(blobs->remove(b));
+  EXPECT_FALSE(blobs->remove(b));
+  EXPECT_FALSE(blobs->size_of(b));
+  EXPECT_FALSE(blobs->open(b));
+  EXPECT_EQ(all().size(), 2u);
+  // for_each tolerates removal from inside the callback.
+  blobs->for_each([&](const StoredBlob& s) { blobs->remove(s.digest); });
+  EXPECT_TRUE(all().empty());
+}
+
+TEST_F(BlobStoreTest, ForEachIgnoresMalformedEntries) {
+  Digest good = blobs->put("good");
+  auto sha = dir.path() / "blobs" / "sha256";
+  Digest other = digest_of("other");
+  testing::write(sha / "zz" / other.hex, "x");                         // prefix not hex
+  testing::write(sha / "abc" / other.hex, "x");                        // prefix too long
+  testing::write(sha / other.hex.substr(0, 2) / "not-a-digest", "x");  // bad name
+  testing::write(sha / other.hex.substr(0, 2) / ("." + other.hex + ".tmp"), "x");
+  std::string wrong_prefix = other.hex;
+  wrong_prefix[0] = wrong_prefix[0] == 'a' ? 'b' : 'a';
+  testing::write(sha / other.hex.substr(0, 2) / wrong_prefix, "x");     // in the wrong dir
+  stdfs::create_directories(sha / other.hex.substr(0, 2) / other.hex);  // a directory
+  testing::write(dir.path() / "blobs" / "md5" / "d4" / "d41d8cd98f00b204e9800998ecf8427e", "");
+  testing::write(sha / "stray-file", "x");
+  auto listed = all();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].digest, good);
+}
+
+TEST_F(BlobStoreTest, RemoveStaleUploadsByMtime) {
+  auto old_up = blobs->start_upload(hex_id(10), DigestAlgorithm::kSha256);
+  auto fresh = blobs->start_upload(hex_id(11), DigestAlgorithm::kSha256);
+  old_up->append("old");
+  fresh->append("fresh");
+  testing::write(uploads() / "crash-leftover", "x");
+  set_mtime(uploads() / hex_id(10), unix_now() - 7200);
+  set_mtime(uploads() / "crash-leftover", unix_now() - 7200);
+  EXPECT_EQ(blobs->remove_stale_uploads(1h), 2u);
+  EXPECT_EQ(dir_entries(uploads()), std::vector<std::string>{hex_id(11)});
+  EXPECT_EQ(blobs->remove_stale_uploads(1h), 0u);
+  fresh->commit(digest_of("fresh"));
+  EXPECT_EQ(blobs->size_of(digest_of("fresh")), 5u);
+}
+
+TEST_F(BlobStoreTest, RemoveIfUnchangedKeepsARecommittedBlob) {
+  Digest d = blobs->put("contended");
+  auto p = blob_path(dir.path(), d);
+  set_mtime(p, 1000);
+  std::int64_t seen = all().at(0).mtime;  // what a collector saw
+  EXPECT_EQ(seen, 1000);
+  blobs->put("contended");  // re-uploaded after the collector looked
+  EXPECT_FALSE(blobs->remove_if_unchanged(d, seen));
+  EXPECT_TRUE(blobs->size_of(d));
+  EXPECT_TRUE(blobs->remove_if_unchanged(d, all().at(0).mtime));
+  EXPECT_FALSE(blobs->size_of(d));
+  EXPECT_FALSE(blobs->remove_if_unchanged(d, unix_now()));
+}
+
+TEST_F(BlobStoreTest, ConcurrentUploadsOfTheSameContentAllSucceed) {
+  std::string content;
+  for (int i = 0; i < 50000; ++i) content += static_cast<char>('a' + i % 26);
+  Digest d = digest_of(content);
+  constexpr int kThreads = 12;
+  std::atomic<int> ready{0}, ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      try {
+        auto up = blobs->start_upload(hex_id(100 + t), DigestAlgorithm::kSha256);
+        for (size_t off = 0; off < content.size(); off += 7000)
+          up->append(std::string_view(content).substr(off, 7000));
+        ready++;
+        while (ready.load() < kThreads) std::this_thread::yield();
+        up->commit(d);
+        ok++;
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << e.what();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), kThreads);
+  EXPECT_EQ(testing::read(blob_path(dir.path(), d)), content);
+  EXPECT_EQ(all().size(), 1u);
+  EXPECT_TRUE(dir_entries(uploads()).empty());
+}
+
+TEST_F(BlobStoreTest, ConcurrentDistinctUploadsAndReads) {
+  constexpr int kThreads = 8, kPerThread = 25;
+  std::atomic<bool> stop{false};
+  std::atomic<int> bad_reads{0}, reads{0};
+  std::vector<std::string> contents;
+  for (int i = 0; i < kThreads * kPerThread; ++i)
+    contents.push_back("blob-" + std::to_string(i) + std::string(static_cast<size_t>(i * 37), 'z'));
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 3; ++r) {
+    readers.emplace_back([&] {
+      while (!stop) {
+        for (const auto& c : contents) {
+          auto f = blobs->open(digest_of(c));
+          if (!f) continue;
+          reads++;
+          if (f->size() != c.size() || read_all(f->fd()) != c) bad_reads++;
+        }
+      }
+    });
+  }
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const auto& c = contents[static_cast<size_t>(t * kPerThread + i)];
+        auto up = blobs->start_upload(hex_id(1000 + t * kPerThread + i), DigestAlgorithm::kSha256);
+        up->append(c.substr(0, c.size() / 2));
+        up->append(c.substr(c.size() / 2));
+        up->commit(digest_of(c));
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  stop = true;
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(bad_reads.load(), 0);
+  EXPECT_GT(reads.load(), 0);
+  EXPECT_EQ(all().size(), contents.size());
+  EXPECT_TRUE(dir_entries(uploads()).empty());
+}
+
+// ---------------------------------------------------------------------------------------
+// SqliteMetadataStore
+
+const std::int64_t kStart = 1'700'000'000;
+
+Descriptor desc(const std::string& content, std::string media_type = "application/octet-stream") {
+  return Descriptor{std::move(media_type), digest_of(content), content.size()};
+}
+
+// A manifest with real bytes (the store checks that the digest is theirs).
+Manifest make_manifest(const std::string& repo, std::vector<Descriptor> blobs,
+                       std::vector<Descriptor> children = {},
+                       std::optional<Descriptor> subject = std::nullopt,
+                       std::string artifact_type = "", std::string salt = "") {
+  Manifest m;
+  m.repository = repo;
+  m.media_type = children.empty() ? "application/vnd.oci.image.manifest.v1+json"
+                                  : "application/vnd.oci.image.index.v1+json";
+  nlohmann::ordered_json j;
+  j["schemaVersion"] = 2;
+  j["mediaType"] = m.media_type;
+  auto descriptor_json = [](const Descriptor& d) {
+    return nlohmann::ordered_json{
+        {"mediaType", d.media_type}, {"digest", d.digest.str()}, {"size", d.size}};
+  };
+  for (const auto& b : blobs) j["layers"].push_back(descriptor_json(b));
+  for (const auto& c : children) j["manifests"].push_back(descriptor_json(c));
+  if (subject) j["subject"] = descriptor_json(*subject);
+  if (!artifact_type.empty()) j["artifactType"] = artifact_type;
+  m.annotations = nlohmann::ordered_json{{"z.salt", salt}, {"a.second", "2"}};
+  j["annotations"] = m.annotations;
+  m.bytes = j.dump();
+  m.digest = digest_of(m.bytes);
+  m.subject = std::move(subject);
+  m.artifact_type = std::move(artifact_type);
+  m.blobs = std::move(blobs);
+  m.manifests = std::move(children);
+  return m;
+}
+
+Descriptor desc_of(const Manifest& m) {
+  return Descriptor{m.media_type, m.digest, m.bytes.size()};
+}
+
+std::string describe(const Descriptor& d) {
+  return d.media_type + "|" + d.digest.str() + "|" + std::to_string(d.size);
+}
+
+// Every field, so two manifests compare equal only when all fields do.
+std::string describe(const Manifest& m) {
+  std::ostringstream out;
+  out << m.repository << "\n"
+      << m.digest.str() << "\n"
+      << m.media_type << "\n"
+      << m.bytes << "\n"
+      << (m.subject ? describe(*m.subject) : "-") << "\n"
+      << m.artifact_type << "\n"
+      << m.annotations.dump() << "\n";
+  for (const auto& b : m.blobs) out << "blob " << describe(b) << "\n";
+  for (const auto& c : m.manifests) out << "child " << describe(c) << "\n";
+  return out.str();
+}
+
+class MetaTest : public ::testing::Test {
+ public:
+  fs::TempDir dir;
+  std::shared_ptr<std::atomic<std::int64_t>> clock =
+      std::make_shared<std::atomic<std::int64_t>>(kStart);
+  std::unique_ptr<MetadataStore> meta = open();
+
+  std::unique_ptr<MetadataStore> open() {
+    SqliteMetadataOptions o;
+    o.clock = [c = clock] { return c->load(); };
+    return open_sqlite_metadata_store(dir.path(), o);
+  }
+  void reopen() {
+    meta.reset();
+    meta = open();
+  }
+  void advance(std::chrono::seconds s) { *clock += s.count(); }
+
+  Descriptor link(const std::string& repo, const std::string& content) {
+    meta->link_blob(repo, digest_of(content), content.size());
+    return desc(content);
+  }
+  Manifest push(const Manifest& m, const std::vector<std::string>& tags = {}) {
+    auto r = meta->put_manifest(m, tags);
+    EXPECT_TRUE(r.missing.empty()) << "missing " << r.missing.size();
+    return m;
+  }
+  std::vector<std::string> tags(const std::string& repo) {
+    return meta->list_tags(repo, "", -1).items;
+  }
+  bool has(const Manifest& m) { return meta->get_manifest(m.repository, m.digest).has_value(); }
+};
+
+TEST_F(MetaTest, BlobLinksPerRepository) {
+  Digest d = digest_of("layer");
+  EXPECT_FALSE(meta->repository_exists("a"));
+  EXPECT_FALSE(meta->repo_with_blob(d));
+  meta->link_blob("a", d, 5);
+  EXPECT_TRUE(meta->repository_exists("a"));  // linking creates the repository
+  EXPECT_EQ(meta->blob_in_repo("a", d), 5u);
+  EXPECT_FALSE(meta->blob_in_repo("b", d));
+  EXPECT_EQ(meta->repo_with_blob(d), "a");
+  meta->link_blob("b", d, 5);
+  meta->link_blob("a", d, 5);  // again: harmless
+  EXPECT_TRUE(meta->unlink_blob("a", d));
+  EXPECT_FALSE(meta->unlink_blob("a", d));
+  EXPECT_FALSE(meta->blob_in_repo("a", d));
+  EXPECT_EQ(meta->repo_with_blob(d), "b");
+  EXPECT_TRUE(meta->unlink_blob("b", d));
+  EXPECT_FALSE(meta->repo_with_blob(d));
+  EXPECT_EQ(code_of([&] { meta->link_blob("", d, 1); }), ErrorCode::kInvalidArgument);
+}
+
+TEST_F(MetaTest, PutManifestStoresEveryFieldAndIsIdempotent) {
+  auto cfg = link("r", "config"), layer = link("r", "layer");
+  auto m = make_manifest("r", {cfg, layer}, {}, desc("some subject"), "application/x-chart", "one");
+  push(m, {"1.0.0", "latest"});
+  auto got = meta->get_manifest("r", m.digest);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(describe(*got), describe(m));
+  EXPECT_EQ(got->annotations.begin().key(), "z.salt");  // order kept
+  EXPECT_EQ(meta->resolve_tag("r", "1.0.0"), m.digest);
+  EXPECT_EQ(meta->resolve_tag("r", "latest"), m.digest);
+  EXPECT_FALSE(meta->resolve_tag("r", "other"));
+  EXPECT_FALSE(meta->get_manifest("other", m.digest));
+
+  // The same manifest again, with another tag: accepted, nothing duplicated.
+  push(m, {"extra"});
+  EXPECT_EQ(tags("r"), (std::vector<std::string>{"1.0.0", "extra", "latest"}));
+  EXPECT_EQ(describe(*meta->get_manifest("r", m.digest)), describe(m));
+  EXPECT_EQ(meta->referrers("r", desc("some subject").digest, {}).size(), 1u);
+}
+
+TEST_F(MetaTest, PutManifestChecksItsDigestAndInputs) {
+  auto m = make_manifest("r", {});
+  auto bad = m;
+  bad.bytes += " ";
+  EXPECT_EQ(code_of([&] { meta->put_manifest(bad, {}); }), ErrorCode::kDigestMismatch);
+  EXPECT_EQ(code_of([&] { meta->put_manifest(m, {""}); }), ErrorCode::kInvalidArgument);
+  auto no_repo = m;
+  no_repo.repository.clear();
+  EXPECT_EQ(code_of([&] { meta->put_manifest(no_repo, {}); }), ErrorCode::kInvalidArgument);
+  EXPECT_FALSE(meta->repository_exists("r"));
+}
+
+TEST_F(MetaTest, MissingReferencesRejectTheManifestAndChangeNothing) {
+  auto cfg = link("r", "config");
+  auto old = push(make_manifest("r", {cfg}), {"stable"});
+  auto child_elsewhere = make_manifest("other", {});
+  meta->link_blob("other", digest_of("only-in-other"), 13);
+  push(child_elsewhere);
+
+  auto missing_layer = desc("never uploaded");
+  auto foreign_layer = desc("only-in-other");  // linked in another repository only
+  auto m = make_manifest("r", {cfg, missing_layer, missing_layer, foreign_layer},
+                         {desc_of(child_elsewhere)});
+  auto result = meta->put_manifest(m, {"stable", "new"});
+  ASSERT_EQ(result.missing.size(), 3u);
+  EXPECT_EQ(result.missing[0], missing_layer.digest);  // reported once, in order
+  EXPECT_EQ(result.missing[1], foreign_layer.digest);
+  EXPECT_EQ(result.missing[2], child_elsewhere.digest);
+  auto check = [&] {
+    EXPECT_FALSE(meta->get_manifest("r", m.digest));
+    EXPECT_EQ(meta->resolve_tag("r", "stable"), old.digest);
+    EXPECT_FALSE(meta->resolve_tag("r", "new"));
+    EXPECT_EQ(tags("r"), std::vector<std::string>{"stable"});
+    EXPECT_FALSE(meta->blob_in_repo("r", foreign_layer.digest));
+  };
+  check();
+  reopen();
+  check();
+
+  // In a repository that does not exist yet: it is not created.
+  auto fresh = make_manifest("fresh", {missing_layer});
+  EXPECT_EQ(meta->put_manifest(fresh, {"x"}).missing.size(), 1u);
+  EXPECT_FALSE(meta->repository_exists("fresh"));
+  EXPECT_EQ(meta->list_repositories("", -1).items, (std::vector<std::string>{"other", "r"}));
+}
+
+TEST_F(MetaTest, TagsMoveBetweenManifests) {
+  auto a = push(make_manifest("r", {}, {}, std::nullopt, "", "a"), {"latest", "a"});
+  auto b = push(make_manifest("r", {}, {}, std::nullopt, "", "b"), {"latest"});
+  EXPECT_NE(a.digest, b.digest);
+  EXPECT_EQ(meta->resolve_tag("r", "latest"), b.digest);
+  EXPECT_EQ(meta->resolve_tag("r", "a"), a.digest);
+  EXPECT_TRUE(has(a));  // the old target stays until deleted or collected
+  push(a, {"latest"});
+  EXPECT_EQ(meta->resolve_tag("r", "latest"), a.digest);
+  reopen();
+  EXPECT_EQ(meta->resolve_tag("r", "latest"), a.digest);
+  EXPECT_EQ(tags("r"), (std::vector<std::string>{"a", "latest"}));
+}
+
+TEST_F(MetaTest, DeletingAManifestDeletesItsTags) {
+  auto a = push(make_manifest("r", {}, {}, std::nullopt, "", "a"), {"v1", "v2"});
+  auto b = push(make_manifest("r", {}, {}, std::nullopt, "", "b"), {"v3"});
+  EXPECT_TRUE(meta->delete_manifest("r", a.digest));
+  EXPECT_FALSE(meta->delete_manifest("r", a.digest));
+  EXPECT_FALSE(meta->delete_manifest("nope", b.digest));
+  EXPECT_FALSE(has(a));
+  EXPECT_FALSE(meta->resolve_tag("r", "v1"));
+  EXPECT_FALSE(meta->resolve_tag("r", "v2"));
+  EXPECT_EQ(tags("r"), std::vector<std::string>{"v3"});
+
+  EXPECT_TRUE(meta->delete_tag("r", "v3"));
+  EXPECT_FALSE(meta->delete_tag("r", "v3"));
+  EXPECT_FALSE(meta->delete_tag("nope", "v3"));
+  EXPECT_TRUE(has(b));  // deleting a tag keeps the manifest
+  EXPECT_TRUE(tags("r").empty());
+  EXPECT_TRUE(meta->repository_exists("r"));
+
+  reopen();
+  EXPECT_FALSE(has(a));
+  EXPECT_TRUE(has(b));
+  EXPECT_TRUE(tags("r").empty());
+  // Pushing the deleted manifest again works.
+  push(a, {"v1"});
+  EXPECT_EQ(meta->resolve_tag("r", "v1"), a.digest);
+}
+
+TEST_F(MetaTest, TagPaginationIsBytewiseWithExclusiveLast) {
+  auto m = push(make_manifest("r", {}));
+  std::vector<std::string> names = {"b", "a", "B", "a-1", "a_1", "0.1.0", "Z", "a.b"};
+  push(m, names);
+  std::vector<std::string> sorted = names;
+  std::sort(sorted.begin(), sorted.end());  // bytewise: digits < upper < '_' < lower
+  EXPECT_EQ(sorted.front(), "0.1.0");
+  EXPECT_EQ(tags("r"), sorted);
+
+  auto page = [&](const std::string& last, long n) { return meta->list_tags("r", last, n); };
+  Page p = page("", 0);
+  EXPECT_TRUE(p.items.empty());
+  EXPECT_FALSE(p.more);
+  p = page("", 3);
+  EXPECT_EQ(p.items, std::vector<std::string>(sorted.begin(), sorted.begin() + 3));
+  EXPECT_TRUE(p.more);
+  p = page(p.items.back(), 3);
+  EXPECT_EQ(p.items, std::vector<std::string>(sorted.begin() + 3, sorted.begin() + 6));
+  EXPECT_TRUE(p.more);
+  p = page(p.items.back(), 3);  // the last, short page
+  EXPECT_EQ(p.items, std::vector<std::string>(sorted.begin() + 6, sorted.end()));
+  EXPECT_FALSE(p.more);
+  p = page("", 8);  // exactly everything
+  EXPECT_EQ(p.items, sorted);
+  EXPECT_FALSE(p.more);
+  p = page("", 7);  // one short
+  EXPECT_EQ(p.items.size(), 7u);
+  EXPECT_TRUE(p.more);
+  p = page(sorted[6], 1);  // exactly the last one
+  EXPECT_EQ(p.items, std::vector<std::string>{sorted[7]});
+  EXPECT_FALSE(p.more);
+  p = page("", 100);
+  EXPECT_EQ(p.items, sorted);
+  EXPECT_FALSE(p.more);
+  p = page(sorted.back(), 5);  // last is the final tag
+  EXPECT_TRUE(p.items.empty());
+  EXPECT_FALSE(p.more);
+  p = page("zzz", -1);  // beyond the end
+  EXPECT_TRUE(p.items.empty());
+  EXPECT_FALSE(p.more);
+  p = page("a0", -1);  // not a tag: starts after where it would be
+  EXPECT_EQ(p.items, (std::vector<std::string>{"a_1", "b"}));
+  EXPECT_TRUE(meta->list_tags("unknown", "", -1).items.empty());
+}
+
+TEST_F(MetaTest, RepositoryPagination) {
+  for (auto name : {"library/b", "library/a", "charts/x", "Charts/y"})
+    meta->link_blob(name, digest_of("x"), 1);
+  std::vector<std::string> all = {"Charts/y", "charts/x", "library/a", "library/b"};
+  EXPECT_EQ(meta->list_repositories("", -1).items, all);
+  Page p = meta->list_repositories("", 2);
+  EXPECT_EQ(p.items, (std::vector<std::string>{"Charts/y", "charts/x"}));
+  EXPECT_TRUE(p.more);
+  p = meta->list_repositories("charts/x", 2);
+  EXPECT_EQ(p.items, (std::vector<std::string>{"library/a", "library/b"}));
+  EXPECT_FALSE(p.more);
+  p = meta->list_repositories("", 0);
+  EXPECT_TRUE(p.items.empty());
+  EXPECT_FALSE(p.more);
+  p = meta->list_repositories("library/b", 10);
+  EXPECT_TRUE(p.items.empty());
+  EXPECT_FALSE(p.more);
+}
+
+TEST_F(MetaTest, ReferrersWithArtifactTypeFilter) {
+  auto subject_desc = desc("subject manifest");  // pushed later: a dangling subject is fine
+  auto sig = push(make_manifest("r", {}, {}, subject_desc, "application/vnd.sig", "1"));
+  auto sbom = push(make_manifest("r", {}, {}, subject_desc, "application/vnd.sbom", "2"));
+  auto untyped = push(make_manifest("r", {}, {}, subject_desc, "", "3"));
+  push(make_manifest("other", {}, {}, subject_desc, "application/vnd.sig", "4"));
+  push(make_manifest("r", {}, {}, desc("another subject"), "application/vnd.sig", "5"));
+
+  auto digests = [&](const std::vector<std::string>& filter) {
+    std::set<std::string> out;
+    for (const auto& m : meta->referrers("r", subject_desc.digest, filter)) {
+      EXPECT_EQ(m.repository, "r");
+      out.insert(m.digest.str());
+    }
+    return out;
+  };
+  EXPECT_EQ(digests({}),
+            (std::set<std::string>{sig.digest.str(), sbom.digest.str(), untyped.digest.str()}));
+  EXPECT_EQ(digests({"application/vnd.sig"}), std::set<std::string>{sig.digest.str()});
+  EXPECT_EQ(digests({"application/vnd.sig", "application/vnd.sbom"}),
+            (std::set<std::string>{sig.digest.str(), sbom.digest.str()}));
+  EXPECT_TRUE(digests({"application/unknown"}).empty());
+  auto full = meta->referrers("r", subject_desc.digest, {"application/vnd.sbom"});
+  ASSERT_EQ(full.size(), 1u);
+  EXPECT_EQ(describe(full[0]), describe(sbom));  // annotations etc. for the index
+  EXPECT_TRUE(meta->referrers("r", digest_of("nothing"), {}).empty());
+  EXPECT_TRUE(meta->referrers("unknown", subject_desc.digest, {}).empty());
+
+  EXPECT_TRUE(meta->delete_manifest("r", sig.digest));
+  EXPECT_EQ(digests({}), (std::set<std::string>{sbom.digest.str(), untyped.digest.str()}));
+  reopen();
+  EXPECT_EQ(digests({}), (std::set<std::string>{sbom.digest.str(), untyped.digest.str()}));
+  EXPECT_EQ(digests({"application/vnd.sbom"}), std::set<std::string>{sbom.digest.str()});
+}
+
+// A repository with every case garbage collection distinguishes.
+struct GcScene {
+  Manifest tagged, old_untagged, old_referrer_of_dead, index, index_child, referrer,
+      referrer_of_referrer, dead_index, dead_child, young;
+};
+
+GcScene build_gc_scene(MetaTest& t) {
+  GcScene s;
+  auto cfg = t.link("app", "cfg");
+  auto l1 = t.link("app", "layer-tagged");
+  auto l2 = t.link("app", "layer-old-untagged");
+  auto lc = t.link("app", "layer-index-child");
+  auto ls = t.link("app", "signature");
+  auto ld = t.link("app", "layer-dead-child");
+  t.link("app", "orphan-old");
+  t.link("gone", "only-blob");
+  s.tagged = t.push(make_manifest("app", {cfg, l1}, {}, std::nullopt, "", "tagged"), {"v1"});
+  s.old_untagged = t.push(make_manifest("app", {cfg, l2}, {}, std::nullopt, "", "old"));
+  s.old_referrer_of_dead =
+      t.push(make_manifest("app", {ls}, {}, desc_of(s.old_untagged), "sig", "dead-ref"));
+  s.index_child = t.push(make_manifest("app", {lc}, {}, std::nullopt, "", "child"));
+  s.index = t.push(make_manifest("app", {}, {desc_of(s.index_child)}), {"idx"});
+  s.referrer = t.push(make_manifest("app", {ls}, {}, desc_of(s.tagged), "sig", "ref"));
+  s.referrer_of_referrer =
+      t.push(make_manifest("app", {}, {}, desc_of(s.referrer), "sig", "ref-ref"));
+  s.dead_child = t.push(make_manifest("app", {ld}, {}, std::nullopt, "", "dead-child"));
+  s.dead_index = t.push(make_manifest("app", {}, {desc_of(s.dead_child)}));
+  t.advance(2h);
+  auto l3 = t.link("app", "layer-young");
+  t.link("app", "orphan-young");
+  s.young = t.push(make_manifest("app", {l3}, {}, std::nullopt, "", "young"));
+  return s;
+}
+
+std::set<std::string> strs(const std::vector<Digest>& ds) {
+  std::set<std::string> out;
+  for (const auto& d : ds) out.insert(d.str());
+  return out;
+}
+
+TEST_F(MetaTest, GarbageCollectionKeepsWhatIsReachable) {
+  auto s = build_gc_scene(*this);
+  auto report = meta->collect(1h, false);
+  EXPECT_EQ(strs(report.manifests_deleted),
+            (std::set<std::string>{s.old_untagged.digest.str(), s.old_referrer_of_dead.digest.str(),
+                                   s.dead_index.digest.str(), s.dead_child.digest.str()}));
+  EXPECT_EQ(strs(report.blobs_unlinked),
+            (std::set<std::string>{digest_of("layer-old-untagged").str(),
+                                   digest_of("layer-dead-child").str(),
+                                   digest_of("orphan-old").str(), digest_of("only-blob").str()}));
+  EXPECT_EQ(report.manifests_deleted.size(), 4u);
+  EXPECT_EQ(report.blobs_unlinked.size(), 4u);
+
+  auto check = [&] {
+    for (const auto* m :
+         {&s.tagged, &s.index, &s.index_child, &s.referrer, &s.referrer_of_referrer, &s.young})
+      EXPECT_TRUE(has(*m)) << describe(*m);
+    for (const auto* m : {&s.old_untagged, &s.old_referrer_of_dead, &s.dead_index, &s.dead_child})
+      EXPECT_FALSE(has(*m)) << describe(*m);
+    for (auto kept :
+         {"cfg", "layer-tagged", "layer-index-child", "signature", "layer-young", "orphan-young"})
+      EXPECT_TRUE(meta->blob_in_repo("app", digest_of(kept))) << kept;
+    for (auto gone : {"layer-old-untagged", "layer-dead-child", "orphan-old"})
+      EXPECT_FALSE(meta->blob_in_repo("app", digest_of(gone))) << gone;
+    EXPECT_FALSE(meta->repository_exists("gone"));  // nothing left in it
+    EXPECT_EQ(meta->list_repositories("", -1).items, std::vector<std::string>{"app"});
+    EXPECT_EQ(tags("app"), (std::vector<std::string>{"idx", "v1"}));
+    EXPECT_EQ(meta->referrers("app", s.old_untagged.digest, {}).size(), 0u);
+    EXPECT_EQ(meta->referrers("app", s.tagged.digest, {}).size(), 1u);
+  };
+  check();
+  reopen();
+  check();
+  // Nothing more to do; then the young manifest ages out once untagged and old.
+  auto again = meta->collect(1h, false);
+  EXPECT_TRUE(again.manifests_deleted.empty());
+  EXPECT_TRUE(again.blobs_unlinked.empty());
+  advance(2h);
+  again = meta->collect(1h, false);
+  EXPECT_EQ(strs(again.manifests_deleted), std::set<std::string>{s.young.digest.str()});
+  EXPECT_EQ(strs(again.blobs_unlinked), (std::set<std::string>{digest_of("layer-young").str(),
+                                                               digest_of("orphan-young").str()}));
+  // Deleting the tag makes the whole referrer chain collectable.
+  EXPECT_TRUE(meta->delete_tag("app", "v1"));
+  again = meta->collect(1h, false);
+  EXPECT_EQ(strs(again.manifests_deleted),
+            (std::set<std::string>{s.tagged.digest.str(), s.referrer.digest.str(),
+                                   s.referrer_of_referrer.digest.str()}));
+}
+
+TEST_F(MetaTest, GarbageCollectionDryRunChangesNothing) {
+  auto s = build_gc_scene(*this);
+  auto dry = meta->collect(1h, true);
+  EXPECT_EQ(dry.manifests_deleted.size(), 4u);
+  EXPECT_EQ(dry.blobs_unlinked.size(), 4u);
+  auto check = [&] {
+    EXPECT_TRUE(has(s.old_untagged));
+    EXPECT_TRUE(has(s.dead_child));
+    EXPECT_TRUE(meta->blob_in_repo("app", digest_of("orphan-old")));
+    EXPECT_TRUE(meta->repository_exists("gone"));
+  };
+  check();
+  reopen();
+  check();
+  auto real = meta->collect(1h, false);
+  EXPECT_EQ(strs(real.manifests_deleted), strs(dry.manifests_deleted));
+  EXPECT_EQ(strs(real.blobs_unlinked), strs(dry.blobs_unlinked));
+  EXPECT_FALSE(has(s.old_untagged));
+}
+
+TEST_F(MetaTest, BlobIsGarbageOnlyWhenUnlinkedAndOldEnough) {
+  Digest never = digest_of("never linked"), d = digest_of("linked");
+  const std::int64_t old_mtime = kStart - 7200;
+  EXPECT_TRUE(meta->blob_is_garbage(never, old_mtime, 1h));
+  EXPECT_FALSE(meta->blob_is_garbage(never, kStart - 60, 1h));  // just committed
+  meta->link_blob("r", d, 6);
+  EXPECT_FALSE(meta->blob_is_garbage(d, old_mtime, 1h));
+  advance(10s);
+  EXPECT_TRUE(meta->unlink_blob("r", d));
+  EXPECT_FALSE(meta->blob_is_garbage(d, old_mtime, 1h));  // the last link went just now
+  reopen();
+  EXPECT_FALSE(meta->blob_is_garbage(d, old_mtime, 1h));
+  advance(1h);
+  EXPECT_TRUE(meta->blob_is_garbage(d, old_mtime, 1h));
+  meta->link_blob("s", d, 6);
+  EXPECT_FALSE(meta->blob_is_garbage(d, old_mtime, 1h));
+
+  // Unlinked by the collector: same grace after the unlink.
+  advance(2h);
+  auto report = meta->collect(1h, false);
+  EXPECT_EQ(strs(report.blobs_unlinked), std::set<std::string>{d.str()});
+  EXPECT_FALSE(meta->blob_is_garbage(d, old_mtime, 1h));
+  advance(1h);
+  EXPECT_TRUE(meta->blob_is_garbage(d, old_mtime, 1h));
+  meta->collect(1h, false);  // forgets the release record; still garbage
+  EXPECT_TRUE(meta->blob_is_garbage(d, old_mtime, 1h));
+}
+
+TEST_F(MetaTest, ReopenKeepsEverything) {
+  auto cfg = link("charts/a", "cfg");
+  auto layer = link("charts/a", "layer");
+  auto m1 = push(make_manifest("charts/a", {cfg, layer}, {}, std::nullopt, "", "1"), {"1.0.0"});
+  auto m2 = push(make_manifest("charts/a", {cfg}, {}, desc_of(m1), "application/vnd.sig", "2"));
+  auto idx = push(make_manifest("charts/a", {}, {desc_of(m1), desc_of(m2)}), {"latest", "multi"});
+  meta->link_blob("charts/b", digest_of("bee"), 3);
+  const std::vector<Manifest> all = {m1, m2, idx};
+  auto snapshot = [&] {
+    std::ostringstream out;
+    for (const auto& repo : meta->list_repositories("", -1).items) {
+      out << "repo " << repo << "\n";
+      for (const auto& t : meta->list_tags(repo, "", -1).items)
+        out << "tag " << t << " " << meta->resolve_tag(repo, t)->str() << "\n";
+    }
+    for (const auto& m : all) {
+      auto got = meta->get_manifest(m.repository, m.digest);
+      out << (got ? describe(*got) : "absent " + m.digest.str()) << "\n";
+    }
+    for (const auto& r : meta->referrers("charts/a", m1.digest, {}))
+      out << "ref " << r.digest.str();
+    for (auto c : {"cfg", "layer", "bee"})
+      for (auto repo : {"charts/a", "charts/b"})
+        out << c << "@" << repo << "=" << meta->blob_in_repo(repo, digest_of(c)).value_or(0)
+            << "\n";
+    return out.str();
+  };
+  std::string before = snapshot();
+  EXPECT_NE(before.find("ref " + m2.digest.str()), std::string::npos);
+  EXPECT_EQ(before.find("absent"), std::string::npos);
+  reopen();
+  EXPECT_EQ(snapshot(), before);
+  for (const auto& m : all)
+    EXPECT_EQ(describe(*meta->get_manifest(m.repository, m.digest)), describe(m));
+  EXPECT_TRUE(stdfs::exists(dir.path() / "metadata.db"));
+}
+
+TEST_F(MetaTest, OneOwnerAtATimeAndNewerSchemasAreRefused) {
+  std::string what;
+  try {
+    open();
+  } catch (const Error& e) {
+    what = e.what();
+  }
+  EXPECT_NE(what.find("in use"), std::string::npos) << what;
+
+  push(make_manifest("r", {}), {"t"});
+  meta.reset();
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir.path() / "metadata.db").c_str(), &db), SQLITE_OK);
+    int version = -1;
+    sqlite3_exec(
+        db, "PRAGMA user_version",
+        [](void* v, int, char** vals, char**) {
+          *static_cast<int*>(v) = std::atoi(vals[0]);
+          return 0;
+        },
+        &version, nullptr);
+    EXPECT_EQ(version, kMetadataSchemaVersion);
+    ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  what.clear();
+  try {
+    open();
+  } catch (const Error& e) {
+    what = e.what();
+  }
+  EXPECT_NE(what.find("schema version 99"), std::string::npos) << what;
+}
+
+// Writers push, retag and delete while readers resolve; afterwards the mirror must equal
+// what a fresh open reads from the database, and the invariants must hold.
+TEST_F(MetaTest, ConcurrentWritersAndReadersStayConsistent) {
+  constexpr int kWriters = 6, kReaders = 4, kOps = 30;
+  const std::vector<std::string> repos = {"c/a", "c/b"};
+  const std::vector<std::string> tag_names = {"t0", "t1", "t2", "t3"};
+  std::vector<Manifest> manifests;  // what writers may push, prepared up front
+  for (int i = 0; i < kWriters * kOps; ++i) {
+    const auto& repo = repos[static_cast<size_t>(i) % repos.size()];
+    manifests.push_back(make_manifest(repo, {desc("blob-" + std::to_string(i % 17))}, {},
+                                      std::nullopt, "", std::to_string(i)));
+  }
+  for (const auto& repo : repos)
+    for (int b = 0; b < 17; ++b) link(repo, "blob-" + std::to_string(b));
+  // "stable" is never deleted from: a tag there must always resolve to a stored manifest.
+  link("stable", "s");
+  std::vector<Manifest> stable;
+  for (int i = 0; i < 20; ++i)
+    stable.push_back(
+        make_manifest("stable", {desc("s")}, {}, std::nullopt, "", "s" + std::to_string(i)));
+
+  std::atomic<bool> stop{false};
+  std::atomic<int> violations{0}, resolved{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < kReaders; ++r) {
+    readers.emplace_back([&] {
+      while (!stop) {
+        for (const auto& t : tag_names) {
+          if (auto d = meta->resolve_tag("stable", t)) {
+            resolved++;
+            auto m = meta->get_manifest("stable", *d);
+            if (!m || m->digest != *d || digest_of(m->bytes) != *d) violations++;
+          }
+          for (const auto& repo : repos) {
+            if (auto d = meta->resolve_tag(repo, t)) {
+              auto m = meta->get_manifest(repo, *d);  // may be deleted meanwhile
+              if (m && (m->digest != *d || m->repository != repo)) violations++;
+            }
+          }
+        }
+        auto page = meta->list_tags("stable", "", -1);
+        if (!std::is_sorted(page.items.begin(), page.items.end())) violations++;
+      }
+    });
+  }
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      std::mt19937 rng(static_cast<unsigned>(w));
+      try {
+        for (int i = 0; i < kOps; ++i) {
+          const auto& m = manifests[static_cast<size_t>(w * kOps + i)];
+          const auto& tag = tag_names[rng() % tag_names.size()];
+          switch (rng() % 5) {
+            case 0:
+            case 1:
+              if (!meta->put_manifest(m, {tag}).missing.empty()) violations++;
+              break;
+            case 2:
+              meta->put_manifest(m, {});
+              meta->delete_manifest(m.repository, m.digest);
+              break;
+            case 3:
+              meta->delete_tag(m.repository, tag);
+              break;
+            default:
+              meta->put_manifest(stable[rng() % stable.size()], {tag});
+          }
+        }
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << e.what();
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  stop = true;
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(violations.load(), 0);
+  EXPECT_GT(resolved.load(), 0);
+
+  auto snapshot = [&] {
+    std::ostringstream out;
+    for (const auto& repo : meta->list_repositories("", -1).items) {
+      out << "repo " << repo << "\n";
+      for (const auto& t : meta->list_tags(repo, "", -1).items) {
+        auto d = meta->resolve_tag(repo, t);
+        EXPECT_TRUE(d && meta->get_manifest(repo, *d)) << repo << ":" << t;
+        out << "tag " << t << " " << (d ? d->str() : "?") << "\n";
+      }
+    }
+    for (const auto* list : {&manifests, &stable})
+      for (const auto& m : *list) {
+        auto got = meta->get_manifest(m.repository, m.digest);
+        if (got) {
+          EXPECT_EQ(describe(*got), describe(m));
+          for (const auto& b : got->blobs) EXPECT_TRUE(meta->blob_in_repo(m.repository, b.digest));
+        }
+        out << m.digest.str() << (got ? " present\n" : " absent\n");
+      }
+    return out.str();
+  };
+  std::string live = snapshot();
+  EXPECT_NE(live.find(" present"), std::string::npos);
+  EXPECT_NE(live.find("tag "), std::string::npos);
+  reopen();
+  EXPECT_EQ(snapshot(), live);
+}
+
+// A process killed in the middle of writing leaves a database that opens, with every
+// manifest complete and every tag pointing at a stored manifest.
+TEST_F(MetaTest, KilledWriterLeavesAConsistentDatabase) {
+  meta.reset();
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(ready[0]);
+    try {
+      auto store = open_sqlite_metadata_store(dir.path());
+      for (int i = 0;; ++i) {
+        std::string a = "a" + std::to_string(i), b = "b" + std::to_string(i);
+        store->link_blob("crash", digest_of(a), a.size());
+        store->link_blob("crash", digest_of(b), b.size());
+        auto m =
+            make_manifest("crash", {desc(a), desc(b)}, {}, std::nullopt, "", std::to_string(i));
+        store->put_manifest(m, {"t" + std::to_string(i % 5), "latest"});
+        if (i % 7 == 6) store->delete_tag("crash", "t" + std::to_string((i + 1) % 5));
+        if (i == 20) (void)!::write(ready[1], "x", 1);
+      }
+    } catch (...) {
+      ::_exit(3);
+    }
+  }
+  ::close(ready[1]);
+  char c = 0;
+  ASSERT_EQ(::read(ready[0], &c, 1), 1) << "child failed before writing";
+  ::close(ready[0]);
+  std::this_thread::sleep_for(std::chrono::milliseconds(std::random_device{}() % 50));
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
+
+  meta = open();
+  auto tag_list = tags("crash");
+  EXPECT_FALSE(tag_list.empty());
+  EXPECT_TRUE(std::find(tag_list.begin(), tag_list.end(), "latest") != tag_list.end());
+  int checked = 0;
+  for (const auto& t : tag_list) {
+    auto d = meta->resolve_tag("crash", t);
+    ASSERT_TRUE(d) << t;
+    auto m = meta->get_manifest("crash", *d);
+    ASSERT_TRUE(m) << t;
+    EXPECT_EQ(digest_of(m->bytes), *d);
+    ASSERT_EQ(m->blobs.size(), 2u);  // the references went in with the manifest
+    for (const auto& b : m->blobs) EXPECT_TRUE(meta->blob_in_repo("crash", b.digest));
+    ++checked;
+  }
+  EXPECT_GT(checked, 0);
+  // And it still takes writes.
+  push(make_manifest("crash", {}), {"after"});
+  reopen();
+  EXPECT_TRUE(meta->resolve_tag("crash", "after"));
+}
+
+}  // namespace
+}  // namespace ch::registry::store
