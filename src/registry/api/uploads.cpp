@@ -22,6 +22,18 @@ std::string range_value(std::uint64_t size) {
   return "0-" + std::to_string(size == 0 ? 0 : size - 1);
 }
 
+// An open session's state: Location (fresh per chunk), Range received so far, its id.
+Awaitable send_progress(http::Exchange& ex, int status, const std::string& name,
+                        const std::string& id, std::uint64_t size) {
+  http::Response r;
+  r.status = status;
+  r.headers.emplace("Location", upload_location(name, id, size));
+  r.headers.emplace("Range", range_value(size));
+  r.headers.emplace("Docker-Upload-UUID", id);
+  r.headers.emplace("Content-Length", "0");
+  co_await ex.send(std::move(r));
+}
+
 // Streams the request body into the upload. Returns the bytes appended.
 boost::asio::awaitable<std::uint64_t> stream_body(Context& ctx, http::Exchange& ex,
                                                   store::Upload& up) {
@@ -137,13 +149,7 @@ Awaitable start(Context& ctx, http::Exchange& ex, const std::string& name) {
     co_return;
   }
   ctx.uploads.create(id, session);
-  http::Response r;
-  r.status = 202;
-  r.headers.emplace("Location", upload_location(name, id, 0));
-  r.headers.emplace("Range", "0-0");
-  r.headers.emplace("Docker-Upload-UUID", id);
-  r.headers.emplace("Content-Length", "0");
-  co_await ex.send(std::move(r));
+  co_await send_progress(ex, 202, name, id, 0);
 }
 
 // Marks the session busy for the duration of one request, so expiry leaves it alone and a
@@ -212,13 +218,7 @@ Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& nam
   store::Upload& up = *(*use).upload;
 
   if (method == "GET") {
-    http::Response r;
-    r.status = 204;
-    r.headers.emplace("Location", upload_location(name, id, up.size()));
-    r.headers.emplace("Range", range_value(up.size()));
-    r.headers.emplace("Docker-Upload-UUID", id);
-    r.headers.emplace("Content-Length", "0");
-    co_await ex.send(std::move(r));
+    co_await send_progress(ex, 204, name, id, up.size());
     co_return;
   }
   if (method == "DELETE") {
@@ -232,13 +232,7 @@ Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& nam
   if (method == "PATCH") {
     check_content_range(req, name, id, up.size());
     co_await stream_body(ctx, ex, up);
-    http::Response r;
-    r.status = 202;
-    r.headers.emplace("Location", upload_location(name, id, up.size()));
-    r.headers.emplace("Range", range_value(up.size()));
-    r.headers.emplace("Docker-Upload-UUID", id);
-    r.headers.emplace("Content-Length", "0");
-    co_await ex.send(std::move(r));
+    co_await send_progress(ex, 202, name, id, up.size());
     co_return;
   }
   // PUT: optional last chunk, then close with ?digest=.

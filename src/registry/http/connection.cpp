@@ -3,6 +3,10 @@
 // file bodies with sendfile(2) over plain TCP and pread+write over TLS.
 #include "registry/http/connection.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include "core/gojson.hpp"
+
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -119,38 +123,6 @@ std::string reason(int status) {
   if (s == bhttp::status::unknown) return "Unknown";
   auto r = bhttp::obsolete_reason(s);
   return std::string(r.data(), r.size());
-}
-
-std::string json_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
 }
 
 bool is_parse_error(const error_code& ec) {
@@ -492,7 +464,8 @@ class Session final : public Exchange {
     Response r;
     r.status = status;
     r.headers.emplace("Content-Type", "application/json");
-    r.body = "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"" + json_escape(message) + "\"}]}";
+    r.body = gojson::marshal(
+        {{"errors", nlohmann::ordered_json::array({{{"code", "UNKNOWN"}, {"message", message}}})}});
     co_await send(std::move(r));
   }
 
