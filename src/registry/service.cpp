@@ -12,9 +12,14 @@
 #include <shared_mutex>
 #include <thread>
 
+#include <curl/curl.h>
 #include <fmt/format.h>
+#include <openssl/rand.h>
+
+#include <optional>
 
 #include "core/error.hpp"
+#include "core/file.hpp"
 #include "registry/http/server.hpp"
 #include "registry/metrics.hpp"
 #include "registry/store/blob_store.hpp"
@@ -57,6 +62,8 @@ std::string now_clf() {
 
 }  // namespace
 
+nlohmann::ordered_json report_json(const gc::Report& r);
+
 struct Service::Impl {
   ServiceOptions options;
   RootLock lock;
@@ -79,7 +86,24 @@ struct Service::Impl {
         blobs(store::open_fs_blob_store(options.root)),
         meta(store::open_sqlite_metadata_store(options.root)),
         auth(options.auth),
-        registry(options.api, *blobs, *meta, auth, metrics, commit_lock) {}
+        registry(with_admin(options.api), *blobs, *meta, auth, metrics, commit_lock) {}
+
+  // The admin endpoint runs collections for `charthouse gc`; its token lives in the root.
+  api::ApiOptions with_admin(api::ApiOptions api) {
+    unsigned char raw[32];
+    if (RAND_bytes(raw, sizeof raw) != 1)
+      throw Error(ErrorCode::kInternal, "no randomness for the admin token");
+    static const char* kHex = "0123456789abcdef";
+    std::string token;
+    for (unsigned char b : raw) {
+      token += kHex[b >> 4];
+      token += kHex[b & 15];
+    }
+    fs::write_file_atomic(std::filesystem::path(options.root) / "admin.token", token + "\n", 0600);
+    api.admin_token = token;
+    api.admin_gc = [this](bool dry_run) { return report_json(collect(dry_run)); };
+    return api;
+  }
 
   gc::Report collect(bool dry_run) {
     auto r = gc::collect(*blobs, *meta, commit_lock, options.gc_grace, dry_run);
@@ -142,6 +166,13 @@ Service::~Service() {
 void Service::start() {
   impl_->server->start();
   impl_->started = true;
+  // Where `charthouse gc` finds this server.
+  std::string host = impl_->options.address;
+  if (host == "0.0.0.0" || host == "::" || host.empty()) host = "127.0.0.1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  std::string scheme = impl_->options.tls_cert_file.empty() ? "http" : "https";
+  fs::write_file_atomic(std::filesystem::path(impl_->options.root) / "serve.addr",
+                        scheme + "://" + host + ":" + std::to_string(port()) + "\n", 0600);
   impl_->janitor = std::thread([this] { impl_->janitor_loop(); });
 }
 
@@ -166,10 +197,77 @@ gc::Report Service::collect(bool dry_run) {
   return impl_->collect(dry_run);
 }
 
-gc::Report collect_offline(const std::string& root, std::chrono::seconds grace, bool dry_run) {
+nlohmann::ordered_json report_json(const gc::Report& r) {
+  return {{"manifests_deleted", r.manifests_deleted},
+          {"blob_links_removed", r.blob_links_removed},
+          {"blobs_deleted", r.blobs_deleted},
+          {"bytes_freed", r.bytes_freed},
+          {"stale_uploads_removed", r.stale_uploads_removed}};
+}
+
+namespace {
+
+size_t on_curl_body(char* p, size_t size, size_t n, void* ud) {
+  static_cast<std::string*>(ud)->append(p, size * n);
+  return size * n;
+}
+
+gc::Report collect_via_server(const std::filesystem::path& root, bool dry_run) {
+  std::string url = fs::read_file(root / "serve.addr", 4096);
+  std::string token = fs::read_file(root / "admin.token", 4096);
+  while (!url.empty() && (url.back() == '\n' || url.back() == ' ')) url.pop_back();
+  while (!token.empty() && (token.back() == '\n' || token.back() == ' ')) token.pop_back();
+  url += "/_charthouse/gc";
+  if (dry_run) url += "?dry_run=1";
+  CURL* c = curl_easy_init();
+  if (c == nullptr) throw Error(ErrorCode::kInternal, "curl_easy_init failed");
+  std::string body;
+  std::string header = "X-Charthouse-Admin: " + token;
+  curl_slist* headers = curl_slist_append(nullptr, header.c_str());
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_POST, 1L);
+  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 0L);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_curl_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+  // The server is on this machine and proves nothing by its certificate here; the admin
+  // token (readable only by the root's owner) is what authenticates.
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+  CURLcode rc = curl_easy_perform(c);
+  long status = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(c);
+  if (rc != CURLE_OK)
+    throw Error(ErrorCode::kIo, "cannot reach the charthouse server using " + root.string() +
+                                    " at " + url + ": " + curl_easy_strerror(rc));
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (status != 200 || j.is_discarded() || !j.is_object())
+    throw Error(ErrorCode::kIo, "the charthouse server refused the collection (HTTP " +
+                                    std::to_string(status) + "): " + body);
+  gc::Report r;
+  r.manifests_deleted = j.value("manifests_deleted", 0u);
+  r.blob_links_removed = j.value("blob_links_removed", 0u);
+  r.blobs_deleted = j.value("blobs_deleted", 0u);
+  r.bytes_freed = j.value("bytes_freed", std::uint64_t{0});
+  r.stale_uploads_removed = j.value("stale_uploads_removed", 0u);
+  return r;
+}
+
+}  // namespace
+
+gc::Report collect_root(const std::string& root, std::chrono::seconds grace, bool dry_run) {
   if (!std::filesystem::exists(std::filesystem::path(root) / "metadata.db"))
     throw Error(ErrorCode::kNotFound, "no registry store at " + root);
-  RootLock lock(root);
+  std::optional<RootLock> lock;
+  try {
+    lock.emplace(root);
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::kAlreadyExists) throw;
+    return collect_via_server(root, dry_run);
+  }
   auto blobs = store::open_fs_blob_store(root);
   auto meta = store::open_sqlite_metadata_store(root);
   std::shared_mutex commit_lock;

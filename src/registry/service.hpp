@@ -47,8 +47,9 @@ class Service {
   std::unique_ptr<Impl> impl_;
 };
 
-// An offline collection of a root no server is using (`charthouse gc`). Throws when a
-// server holds the root's lock.
-gc::Report collect_offline(const std::string& root, std::chrono::seconds grace, bool dry_run);
+// `charthouse gc`: collects the root directly when no server uses it (with `grace`), or,
+// when a `charthouse serve` holds the root, asks that server to collect now (with its own
+// --gc-grace) over loopback, authenticated by the admin token it keeps in the root.
+gc::Report collect_root(const std::string& root, std::chrono::seconds grace, bool dry_run);
 
 }  // namespace ch::registry

@@ -197,6 +197,32 @@ Awaitable token(Context& ctx, http::Exchange& ex) {
   co_await ex.send(std::move(r));
 }
 
+bool loopback(const std::string& remote) {
+  return remote.rfind("127.", 0) == 0 || remote.rfind("[::1]", 0) == 0 ||
+         remote.rfind("::1", 0) == 0;
+}
+
+// Constant-time comparison of the admin token.
+bool same_secret(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+Awaitable admin_gc(Context& ctx, http::Exchange& ex) {
+  const auto& req = ex.request();
+  if (ctx.options.admin_token.empty() || !ctx.options.admin_gc || !loopback(req.remote) ||
+      !same_secret(req.header("X-Charthouse-Admin"), ctx.options.admin_token))
+    throw ApiError(403, "DENIED", "administration is only for charthouse gc on this machine");
+  if (req.method != "POST") throw ApiError(405, "UNSUPPORTED", "method not allowed");
+  std::string dry = req.param("dry_run");
+  http::Response r;
+  r.headers.emplace("Content-Type", "application/json");
+  r.body = ctx.options.admin_gc(dry == "1" || dry == "true").dump();
+  co_await ex.send(std::move(r));
+}
+
 Awaitable dispatch(Context& ctx, http::Exchange& ex) {
   const auto& req = ex.request();
   const std::string& path = req.path;
@@ -213,6 +239,10 @@ Awaitable dispatch(Context& ctx, http::Exchange& ex) {
     r.headers.emplace("Content-Type", "text/plain; version=0.0.4");
     r.body = ctx.metrics.render();
     co_await ex.send(std::move(r));
+    co_return;
+  }
+  if (path == "/_charthouse/gc") {
+    co_await admin_gc(ctx, ex);
     co_return;
   }
   if (path == "/token") {

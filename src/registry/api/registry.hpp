@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <shared_mutex>
 #include <string>
 
@@ -21,6 +23,11 @@ struct ApiOptions {
   bool auto_mount = true;  // POST ?mount=<digest> without from= mounts from any repository
   std::size_t max_manifest_bytes = 4 * 1024 * 1024;
   std::size_t page_size = 1000;  // referrers per page
+  // POST /_charthouse/gc[?dry_run=1] runs `admin_gc` for a request that carries
+  // `X-Charthouse-Admin: <admin_token>` and comes from a loopback address (this is how
+  // `charthouse gc` reaches a running server). Empty token: the endpoint is off.
+  std::string admin_token;
+  std::function<nlohmann::ordered_json(bool dry_run)> admin_gc;
 };
 
 class UploadSessions;

@@ -63,10 +63,13 @@ class MetadataStore {
   virtual std::optional<std::uint64_t> blob_in_repo(const std::string& repo, const Digest& d) = 0;
   // Any repository holding the blob (automatic cross-mount), or nullopt.
   virtual std::optional<std::string> repo_with_blob(const Digest& d) = 0;
+  // How many repositories link the blob (garbage collection's dry run).
+  virtual std::size_t repositories_linking(const Digest& d) = 0;
 
   // Stores the manifest and points every tag at it, in one transaction. A dangling subject
   // is accepted. Moves existing tags.
-  virtual PutManifestResult put_manifest(const Manifest& m, const std::vector<std::string>& tags) = 0;
+  virtual PutManifestResult put_manifest(const Manifest& m,
+                                         const std::vector<std::string>& tags) = 0;
   virtual std::optional<Manifest> get_manifest(const std::string& repo, const Digest& d) = 0;
   virtual std::optional<Digest> resolve_tag(const std::string& repo, const std::string& tag) = 0;
   virtual bool delete_tag(const std::string& repo, const std::string& tag) = 0;
@@ -94,7 +97,8 @@ class MetadataStore {
   // (or that were never linked), and whose file (blob_mtime, Unix seconds, from
   // BlobStore::for_each) is older than `grace`: safe to delete from the BlobStore, with
   // BlobStore::remove_if_unchanged(d, blob_mtime) so a concurrent re-upload wins.
-  virtual bool blob_is_garbage(const Digest& d, std::int64_t blob_mtime, std::chrono::seconds grace) = 0;
+  virtual bool blob_is_garbage(const Digest& d, std::int64_t blob_mtime,
+                               std::chrono::seconds grace) = 0;
 };
 
 // SQLite (WAL) at <root>/metadata.db, with an in-memory cache of tags and manifests.

@@ -459,6 +459,12 @@ class SqliteMetadataStore final : public MetadataStore {
     return *it->second.begin();
   }
 
+  std::size_t repositories_linking(const Digest& d) override {
+    std::shared_lock lock(mu_);
+    auto it = mirror_.blob_owners.find(d.str());
+    return it == mirror_.blob_owners.end() ? 0 : it->second.size();
+  }
+
   // -- manifests and tags ----------------------------------------------------------------
 
   PutManifestResult put_manifest(const Manifest& m, const std::vector<std::string>& tags) override {
