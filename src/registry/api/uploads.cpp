@@ -51,6 +51,16 @@ boost::asio::awaitable<std::uint64_t> stream_body(Context& ctx, http::Exchange& 
   co_return n;
 }
 
+// 201 Created for a blob now in the repository (upload finished or mounted).
+Awaitable blob_created(http::Exchange& ex, const std::string& name, const Digest& d) {
+  http::Response r;
+  r.status = 201;
+  r.headers.emplace("Location", "/v2/" + name + "/blobs/" + d.str());
+  r.headers.emplace("Docker-Content-Digest", d.str());
+  r.headers.emplace("Content-Length", "0");
+  co_await ex.send(std::move(r));
+}
+
 // Commits the session's data under `expected`, links it into the repository and answers
 // 201 with the blob's Location.
 Awaitable finish(Context& ctx, http::Exchange& ex, const std::string& name, store::Upload& up,
@@ -69,21 +79,7 @@ Awaitable finish(Context& ctx, http::Exchange& ex, const std::string& name, stor
     ctx.meta.link_blob(name, expected, size);
   }
   ctx.metrics.upload_committed(size);
-  http::Response r;
-  r.status = 201;
-  r.headers.emplace("Location", "/v2/" + name + "/blobs/" + expected.str());
-  r.headers.emplace("Docker-Content-Digest", expected.str());
-  r.headers.emplace("Content-Length", "0");
-  co_await ex.send(std::move(r));
-}
-
-Awaitable blob_created(http::Exchange& ex, const std::string& name, const Digest& d) {
-  http::Response r;
-  r.status = 201;
-  r.headers.emplace("Location", "/v2/" + name + "/blobs/" + d.str());
-  r.headers.emplace("Docker-Content-Digest", d.str());
-  r.headers.emplace("Content-Length", "0");
-  co_await ex.send(std::move(r));
+  co_await blob_created(ex, name, expected);
 }
 
 bool can_pull(const Context& ctx, const http::Request& req, const std::string& repo) {

@@ -26,9 +26,9 @@ struct CaseInsensitiveLess {
 using Headers = std::multimap<std::string, std::string, CaseInsensitiveLess>;
 
 struct Request {
-  std::string method;  // "GET", "HEAD", "PUT", ...
-  std::string target;  // raw target, e.g. "/v2/a/b/tags/list?n=10"
-  std::string path;    // percent-decoded path without the query
+  std::string method;                             // "GET", "HEAD", "PUT", ...
+  std::string target;                             // raw target, e.g. "/v2/a/b/tags/list?n=10"
+  std::string path;                               // percent-decoded path without the query
   std::multimap<std::string, std::string> query;  // decoded query parameters, in order
   Headers headers;
   std::string remote;  // peer address "ip:port"

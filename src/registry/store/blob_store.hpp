@@ -65,9 +65,11 @@ class BlobStore {
   virtual std::optional<BlobFile> open(const Digest& d) = 0;
   // Starts a new upload session `id` (a fresh random uuid chosen by the caller) hashing
   // with `algorithm`.
-  virtual std::unique_ptr<Upload> start_upload(const std::string& id, DigestAlgorithm algorithm) = 0;
+  virtual std::unique_ptr<Upload> start_upload(const std::string& id,
+                                               DigestAlgorithm algorithm) = 0;
   // Stores small content in one call (hashing, fsync, rename); returns its digest.
-  virtual Digest put(std::string_view data, DigestAlgorithm algorithm = DigestAlgorithm::kSha256) = 0;
+  virtual Digest put(std::string_view data,
+                     DigestAlgorithm algorithm = DigestAlgorithm::kSha256) = 0;
   virtual bool remove(const Digest& d) = 0;
   // For garbage collection: removes the blob unless it was committed again after `mtime`
   // (the StoredBlob::mtime that for_each reported), so an upload of the same content that
