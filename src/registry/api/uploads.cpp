@@ -61,10 +61,9 @@ Awaitable blob_created(http::Exchange& ex, const std::string& name, const Digest
   co_await ex.send(std::move(r));
 }
 
-// Commits the session's data under `expected`, links it into the repository and answers
-// 201 with the blob's Location.
-Awaitable finish(Context& ctx, http::Exchange& ex, const std::string& name, store::Upload& up,
-                 const Digest& expected) {
+// Commits the session's data under `expected` and links it into the repository.
+void commit_and_link(Context& ctx, const std::string& name, store::Upload& up,
+                     const Digest& expected) {
   std::uint64_t size = up.size();
   {
     std::shared_lock lock(ctx.commit_lock);  // GC must not delete it between commit and link
@@ -79,7 +78,6 @@ Awaitable finish(Context& ctx, http::Exchange& ex, const std::string& name, stor
     ctx.meta.link_blob(name, expected, size);
   }
   ctx.metrics.upload_committed(size);
-  co_await blob_created(ex, name, expected);
 }
 
 bool can_pull(const Context& ctx, const http::Request& req, const std::string& repo) {
@@ -137,11 +135,12 @@ Awaitable start(Context& ctx, http::Exchange& ex, const std::string& name) {
   if (expected) {  // monolithic single POST
     try {
       co_await stream_body(ctx, ex, *session->upload);
-      co_await finish(ctx, ex, name, *session->upload, *expected);
+      commit_and_link(ctx, name, *session->upload, *expected);
     } catch (...) {
       session->upload->cancel();
       throw;
     }
+    co_await blob_created(ex, name, *expected);
     co_return;
   }
   ctx.uploads.create(id, session);
@@ -157,7 +156,12 @@ class SessionUse {
     if (s_->busy) throw ApiError(409, "BLOB_UPLOAD_INVALID", "upload is in use by another request");
     s_->busy = true;
   }
-  ~SessionUse() {
+  ~SessionUse() { release(); }
+  // Ends the use before the response goes out: a client may send its next request on the
+  // session the moment it has the response, before this coroutine resumes.
+  void release() {
+    if (released_) return;
+    released_ = true;
     std::lock_guard lock(s_->mu);
     s_->busy = false;
     s_->touched = std::chrono::steady_clock::now();
@@ -166,6 +170,7 @@ class SessionUse {
 
  private:
   std::shared_ptr<Session> s_;
+  bool released_ = false;
 };
 
 const std::regex kContentRange("^([0-9]+)-([0-9]+)$");
@@ -214,12 +219,15 @@ Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& nam
   store::Upload& up = *(*use).upload;
 
   if (method == "GET") {
-    co_await send_progress(ex, 204, name, id, up.size());
+    std::uint64_t size = up.size();
+    use.release();
+    co_await send_progress(ex, 204, name, id, size);
     co_return;
   }
   if (method == "DELETE") {
     up.cancel();
     ctx.uploads.erase(id);
+    use.release();
     http::Response r;
     r.status = 204;
     co_await ex.send(std::move(r));
@@ -228,7 +236,9 @@ Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& nam
   if (method == "PATCH") {
     check_content_range(req, name, id, up.size());
     co_await stream_body(ctx, ex, up);
-    co_await send_progress(ex, 202, name, id, up.size());
+    std::uint64_t size = up.size();
+    use.release();
+    co_await send_progress(ex, 202, name, id, size);
     co_return;
   }
   // PUT: optional last chunk, then close with ?digest=.
@@ -240,12 +250,14 @@ Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& nam
   check_content_range(req, name, id, up.size());
   co_await stream_body(ctx, ex, up);
   try {
-    co_await finish(ctx, ex, name, up, expected);
+    commit_and_link(ctx, name, up, expected);
   } catch (const ApiError& e) {
     if (e.code() == "DIGEST_INVALID") ctx.uploads.erase(id);  // the data is gone
     throw;
   }
   ctx.uploads.erase(id);
+  use.release();
+  co_await blob_created(ex, name, expected);
 }
 
 }  // namespace ch::registry::api
