@@ -102,8 +102,7 @@ void for_fields(const json& obj, std::initializer_list<std::string_view> fields,
   }
 }
 
-Dependency decode_dependency(const Decoder& d, const json& v, std::string_view st,
-                             std::string_view list) {
+Dependency decode_dependency(const Decoder& d, const json& v, std::string_view list) {
   Dependency dep;
   std::string p(list);
   for_fields(
@@ -128,7 +127,6 @@ Dependency decode_dependency(const Decoder& d, const json& v, std::string_view s
           }
         }
       });
-  (void)st;
   return dep;
 }
 
@@ -146,7 +144,7 @@ void decode_dependencies(const Decoder& d, const json& v, std::vector<Dependency
       continue;
     }
     if (!item.is_object()) d.type_error(item, st, "dependencies", "chart.Dependency");
-    out.push_back(decode_dependency(d, item, st, "dependencies"));
+    out.push_back(decode_dependency(d, item, "dependencies"));
   }
 }
 

@@ -45,6 +45,9 @@ struct Registry::Context {
 };
 using Context = Registry::Context;
 
+// Throws ApiError(401/403, with the auth challenge) unless the request holds every scope.
+void require_scopes(const Context& ctx, const http::Request& req,
+                    const std::vector<auth::Scope>& scopes, const nlohmann::json& detail);
 // Throws ApiError(401/403) unless the request may do `actions` on repository `name`.
 void require(const Context& ctx, const http::Request& req, const std::string& name,
              std::vector<std::string> actions);

@@ -35,14 +35,7 @@ Awaitable handle_tags(Context& ctx, http::Exchange& ex, const std::string& name)
 
 Awaitable handle_catalog(Context& ctx, http::Exchange& ex) {
   const auto& req = ex.request();
-  auth::Scope scope{"registry", "catalog", {"*"}};
-  auto d = ctx.auth.authorize(req.header("Authorization"), {scope}, req.header("Host"), req.tls);
-  if (!d.allowed) {
-    http::Headers h;
-    if (!d.www_authenticate.empty()) h.emplace("WWW-Authenticate", d.www_authenticate);
-    throw ApiError(d.status, d.error_code.empty() ? "UNAUTHORIZED" : d.error_code, d.message,
-                   nullptr, std::move(h));
-  }
+  require_scopes(ctx, req, {auth::Scope{"registry", "catalog", {"*"}}}, nullptr);
   long n = parse_page_size(req);
   store::Page page = n == 0 ? store::Page{} : ctx.meta.list_repositories(req.param("last"), n);
   json body = {{"repositories", page.items}};

@@ -78,17 +78,22 @@ Digest parse_digest(const std::string& text) {
   }
 }
 
-void require(const Context& ctx, const http::Request& req, const std::string& name,
-             std::vector<std::string> actions) {
-  auth::Scope scope{"repository", name, std::move(actions)};
-  auto d = ctx.auth.authorize(req.header("Authorization"), {scope}, req.header("Host"), req.tls);
+void require_scopes(const Context& ctx, const http::Request& req,
+                    const std::vector<auth::Scope>& scopes, const nlohmann::json& detail) {
+  auto d = ctx.auth.authorize(req.header("Authorization"), scopes, req.header("Host"), req.tls);
   if (d.allowed) return;
   http::Headers h;
   if (!d.www_authenticate.empty()) h.emplace("WWW-Authenticate", d.www_authenticate);
-  throw ApiError(d.status, d.error_code.empty() ? "UNAUTHORIZED" : d.error_code, d.message,
-                 nlohmann::json::array(
-                     {{{"Type", "repository"}, {"Name", name}, {"Action", scope.actions.back()}}}),
+  throw ApiError(d.status, d.error_code.empty() ? "UNAUTHORIZED" : d.error_code, d.message, detail,
                  std::move(h));
+}
+
+void require(const Context& ctx, const http::Request& req, const std::string& name,
+             std::vector<std::string> actions) {
+  auth::Scope scope{"repository", name, std::move(actions)};
+  require_scopes(ctx, req, {scope},
+                 nlohmann::json::array(
+                     {{{"Type", "repository"}, {"Name", name}, {"Action", scope.actions.back()}}}));
 }
 
 long parse_page_size(const http::Request& req) {
@@ -136,15 +141,7 @@ void check_name(const std::string& name) {
 
 Awaitable base(Context& ctx, http::Exchange& ex) {
   const auto& req = ex.request();
-  if (ctx.auth.config().mode != auth::Mode::kNone) {
-    auto d = ctx.auth.authorize(req.header("Authorization"), {}, req.header("Host"), req.tls);
-    if (!d.allowed) {
-      http::Headers h;
-      if (!d.www_authenticate.empty()) h.emplace("WWW-Authenticate", d.www_authenticate);
-      throw ApiError(d.status, d.error_code.empty() ? "UNAUTHORIZED" : d.error_code, d.message,
-                     nullptr, std::move(h));
-    }
-  }
+  if (ctx.auth.config().mode != auth::Mode::kNone) require_scopes(ctx, req, {}, nullptr);
   http::Response r;
   r.headers.emplace("Content-Type", "application/json");
   r.body = "{}";

@@ -35,8 +35,7 @@ Awaitable send_progress(http::Exchange& ex, int status, const std::string& name,
 }
 
 // Streams the request body into the upload. Returns the bytes appended.
-boost::asio::awaitable<std::uint64_t> stream_body(Context& ctx, http::Exchange& ex,
-                                                  store::Upload& up) {
+boost::asio::awaitable<std::uint64_t> stream_body(http::Exchange& ex, store::Upload& up) {
   std::uint64_t n = 0;
   const auto& req = ex.request();
   while (true) {
@@ -47,7 +46,6 @@ boost::asio::awaitable<std::uint64_t> stream_body(Context& ctx, http::Exchange& 
   }
   if (req.content_length && *req.content_length != n)
     throw ApiError(400, "SIZE_INVALID", "body shorter than Content-Length");
-  (void)ctx;
   co_return n;
 }
 
@@ -134,7 +132,7 @@ Awaitable start(Context& ctx, http::Exchange& ex, const std::string& name) {
 
   if (expected) {  // monolithic single POST
     try {
-      co_await stream_body(ctx, ex, *session->upload);
+      co_await stream_body(ex, *session->upload);
       commit_and_link(ctx, name, *session->upload, *expected);
     } catch (...) {
       session->upload->cancel();
@@ -235,7 +233,7 @@ Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& nam
   }
   if (method == "PATCH") {
     check_content_range(req, name, id, up.size());
-    co_await stream_body(ctx, ex, up);
+    co_await stream_body(ex, up);
     std::uint64_t size = up.size();
     use.release();
     co_await send_progress(ex, 202, name, id, size);
@@ -248,7 +246,7 @@ Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& nam
   if (expected.algorithm != (*use).algorithm)
     throw ApiError(400, "DIGEST_INVALID", "digest algorithm does not match the upload's");
   check_content_range(req, name, id, up.size());
-  co_await stream_body(ctx, ex, up);
+  co_await stream_body(ex, up);
   try {
     commit_and_link(ctx, name, up, expected);
   } catch (const ApiError& e) {
