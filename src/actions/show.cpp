@@ -2,7 +2,9 @@
 
 #include <filesystem>
 
+#include "actions/registry_chart.hpp"
 #include "chart/loader.hpp"
+#include "core/file.hpp"
 
 namespace ch::actions {
 
@@ -64,6 +66,19 @@ std::string render_show(const chart::Chart& c, ShowFormat format) {
 
 std::string show_local(const std::string& path, ShowFormat format) {
   return render_show(chart::load(path), format);
+}
+
+RemoteShowResult show_remote(const RemoteShowOptions& options, ShowFormat format) {
+  client::RegistryClient client(options.client);
+  ResolvedChart resolved = resolve_chart(client, options.url, options.version, options.devel);
+  FetchedChart fetched = fetch_chart(client, resolved.ref, {});
+  RemoteShowResult result;
+  result.printed_ref = fetched.printed_ref;
+  result.digest = fetched.manifest_digest;
+  result.warnings = fetched.warnings;
+  result.text = render_show(
+      chart::load_archive(fs::read_file(fetched.chart, chart::kMaxArchiveSize + 1)), format);
+  return result;
 }
 
 }  // namespace ch::actions

@@ -2,6 +2,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
+
+#include "client/registry_client.hpp"
 
 #include "chart/chart.hpp"
 
@@ -14,5 +17,22 @@ std::string render_show(const chart::Chart& chart, ShowFormat format);
 
 // Loads a chart directory or .tgz and renders it.
 std::string show_local(const std::string& path, ShowFormat format);
+
+struct RemoteShowOptions {
+  std::string url;  // oci://host/repo[:tag][@digest]
+  std::string version;
+  bool devel = false;
+  client::ClientOptions client;
+};
+
+struct RemoteShowResult {
+  std::string text;         // what goes to stdout
+  std::string printed_ref;  // "Pulled:" / "Digest:" lines (stderr)
+  std::string digest;
+  std::vector<std::string> warnings;
+};
+
+// Resolves and fetches the chart (through the content cache) and renders it.
+RemoteShowResult show_remote(const RemoteShowOptions& options, ShowFormat format);
 
 }  // namespace ch::actions

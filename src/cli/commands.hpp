@@ -11,6 +11,10 @@ void add_lint_command(CLI::App& app);
 void add_version_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
 void add_gc_command(CLI::App& app);
+void add_push_command(CLI::App& app);
+void add_pull_command(CLI::App& app);
+void add_registry_command(CLI::App& app);
+void add_search_command(CLI::App& app);
 
 // Thrown by a command that already printed its own failure summary; exits 1.
 struct ExitFailure {

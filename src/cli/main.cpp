@@ -11,6 +11,10 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Show help for every command");
   ch::cli::add_package_command(app);
   ch::cli::add_show_command(app);
+  ch::cli::add_push_command(app);
+  ch::cli::add_pull_command(app);
+  ch::cli::add_registry_command(app);
+  ch::cli::add_search_command(app);
   ch::cli::add_lint_command(app);
   ch::cli::add_serve_command(app);
   ch::cli::add_gc_command(app);

@@ -15,6 +15,8 @@ enum class ErrorCode {
   kDigestMismatch,   // content whose digest is not the expected one
   kTooLarge,         // content over a size limit
   kIo,               // the operating system refused: open, read, write, rename
+  kUnauthorized,     // a registry refused the credentials (401) or the access (403)
+  kNetwork,          // a registry could not be reached or answered in a way we cannot use
   kInternal,         // a bug: an invariant of charthouse itself broke
 };
 

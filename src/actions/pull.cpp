@@ -1,0 +1,104 @@
+#include "actions/pull.hpp"
+
+#include <fstream>
+
+#include "actions/registry_chart.hpp"
+#include "chart/loader.hpp"
+#include "core/error.hpp"
+#include "core/file.hpp"
+
+namespace ch::actions {
+
+namespace {
+
+void copy_atomic(const std::filesystem::path& from, const std::filesystem::path& to) {
+  std::ifstream in(from, std::ios::binary);
+  if (!in) throw Error(ErrorCode::kIo, "cannot read " + from.string());
+  fs::AtomicFile out(to, 0644);
+  std::string buffer(1 << 20, '\0');
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    if (in.gcount() > 0) out.write(std::string_view(buffer.data(), static_cast<size_t>(in.gcount())));
+  }
+  if (in.bad()) throw Error(ErrorCode::kIo, "cannot read " + from.string());
+  out.commit();
+}
+
+std::string last_element(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// Helm's chartutil.Expand: the archive's files under <dir>/<Chart.yaml name>/, files 0644,
+// directories 0755. Written into a temporary directory first and renamed into place, so a
+// failure leaves nothing behind.
+std::filesystem::path expand(const std::filesystem::path& archive, const std::filesystem::path& dir) {
+  std::string gz = fs::read_file(archive, chart::kMaxArchiveSize + 1);
+  std::vector<chart::File> files = chart::read_archive_files(gz);
+  chart::Chart chart = chart::load_files(files);  // validates, and names the directory
+  std::filesystem::path target = dir / chart.metadata.name;
+  if (std::filesystem::exists(target))
+    throw Error(ErrorCode::kAlreadyExists, "failed to untar: a file or directory with the name " +
+                                               target.string() + " already exists");
+  fs::TempDir temp(dir, ".untar-");
+  std::filesystem::path root = temp.path() / "chart";
+  std::filesystem::create_directories(root);
+  std::filesystem::permissions(root, std::filesystem::perms(0755));
+  for (const chart::File& f : files) {
+    std::filesystem::path p = root / f.name;
+    for (auto parent = p.parent_path(); parent != root && !std::filesystem::exists(parent);
+         parent = parent.parent_path()) {
+      std::filesystem::create_directories(parent);
+      std::filesystem::permissions(parent, std::filesystem::perms(0755));
+    }
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    out.write(f.data.data(), static_cast<std::streamsize>(f.data.size()));
+    if (!out) throw Error(ErrorCode::kIo, "cannot write " + p.string());
+    std::filesystem::permissions(p, std::filesystem::perms(0644));
+  }
+  std::filesystem::rename(root, target);
+  return target;
+}
+
+}  // namespace
+
+PullResult pull_chart(const PullOptions& options) {
+  client::RegistryClient client(options.client);
+  ResolvedChart resolved = resolve_chart(client, options.url, options.version, options.devel);
+  FetchOptions fetch_options;
+  fetch_options.want_prov = options.prov;
+  fetch_options.progress = options.progress;
+  FetchedChart fetched = fetch_chart(client, resolved.ref, fetch_options);
+
+  PullResult result;
+  result.printed_ref = fetched.printed_ref;
+  result.digest = fetched.manifest_digest;
+  result.warnings = fetched.warnings;
+
+  std::string name = last_element(resolved.ref.repository);
+  std::string basename = resolved.version.empty() ? name + "@" + std::string(resolved.ref.digest).replace(6, 1, "-")
+                                                  : name + "-" + resolved.version;
+  basename += ".tgz";
+  if (!options.untar) {
+    result.saved = options.destination / basename;
+    copy_atomic(fetched.chart, result.saved);
+    if (fetched.prov) copy_atomic(*fetched.prov, result.saved.string() + ".prov");
+    return result;
+  }
+  // --untar: Helm refuses when <destination>/<untardir>/<last element of the ref as typed>
+  // exists.
+  std::filesystem::path dir = options.untar_dir.is_absolute() ? options.untar_dir
+                                                              : options.destination / options.untar_dir;
+  std::string typed = options.url;
+  if (auto at = typed.rfind('@'); at != std::string::npos) typed.resize(at);
+  std::filesystem::path check = dir / last_element(typed);
+  if (std::filesystem::exists(check))
+    throw Error(ErrorCode::kAlreadyExists, "failed to untar: a file or directory with the name " +
+                                               check.string() + " already exists");
+  std::filesystem::create_directories(dir);
+  result.saved = expand(fetched.chart, dir);
+  if (fetched.prov) copy_atomic(*fetched.prov, dir / (basename + ".prov"));
+  return result;
+}
+
+}  // namespace ch::actions

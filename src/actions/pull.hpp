@@ -1,0 +1,35 @@
+// `charthouse pull oci://…`: resolve a version (spec helm-oci.md §2.4), fetch the chart
+// through the content cache, and write <dest>/<name>-<version>.tgz (and .prov) atomically,
+// or expand it with --untar, as `helm pull` does (§4.2).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "client/registry_client.hpp"
+
+namespace ch::actions {
+
+struct PullOptions {
+  std::string url;  // oci://host/repo[:tag][@digest]
+  std::string version;
+  bool devel = false;
+  bool prov = false;
+  bool untar = false;
+  std::filesystem::path untar_dir = ".";
+  std::filesystem::path destination = ".";
+  client::ClientOptions client;
+  client::ProgressFn progress;
+};
+
+struct PullResult {
+  std::string printed_ref;  // "Pulled:"
+  std::string digest;       // "Digest:"
+  std::vector<std::string> warnings;
+  std::filesystem::path saved;  // the .tgz written, or the directory expanded into
+};
+
+PullResult pull_chart(const PullOptions& options);
+
+}  // namespace ch::actions

@@ -1,0 +1,202 @@
+#include "actions/search.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "actions/registry_chart.hpp"
+#include "core/error.hpp"
+#include "core/gojson.hpp"
+#include "core/goyaml.hpp"
+#include "core/semver.hpp"
+#include "oci/manifest.hpp"
+#include "oci/media_types.hpp"
+#include "oci/reference.hpp"
+
+namespace ch::actions {
+
+namespace {
+
+// Runs jobs(i) for i in [0, n) on up to `threads` threads; rethrows the first failure.
+void parallel_for(size_t n, int threads, const std::function<void(size_t)>& job) {
+  std::atomic<size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto worker = [&] {
+    for (size_t i = next++; i < n; i = next++) {
+      try {
+        job(i);
+      } catch (...) {
+        std::lock_guard lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+        next = n;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  int count = static_cast<int>(std::min<size_t>(n, static_cast<size_t>(std::max(threads, 1))));
+  for (int i = 1; i < count; ++i) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+// Go's runewidth.Truncate(s, 50, "...") as uitable applies it (ASCII width; multi-byte
+// runes count as one column).
+std::string truncate_cell(const std::string& s, size_t width) {
+  auto runes = [](const std::string& t) {
+    size_t n = 0;
+    for (unsigned char c : t)
+      if ((c & 0xC0) != 0x80) ++n;
+    return n;
+  };
+  if (runes(s) <= width) return s;
+  std::string out;
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if ((c & 0xC0) != 0x80) {
+      if (n == width - 3) break;
+      ++n;
+    }
+    out += s[i];
+  }
+  return out + "...";
+}
+
+size_t rune_count(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+}  // namespace
+
+std::vector<SearchEntry> search_charts(const SearchOptions& options) {
+  oci::Reference base = oci::Reference::parse(options.url);
+  if (!base.tag.empty() || !base.digest.empty())
+    throw Error(ErrorCode::kInvalidArgument,
+                "search takes a repository or namespace without a tag or digest: " + options.url);
+  client::RegistryClient client(options.client);
+  const std::string& host = base.registry;
+
+  // The repositories to look at: the one named, or every one under the namespace.
+  std::vector<std::pair<std::string, std::vector<std::string>>> repos;  // name, tags
+  try {
+    repos.emplace_back(base.repository, client.list_tags(host, base.repository));
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::kNotFound) throw;
+  }
+  if (repos.empty() || repos[0].second.empty()) {
+    std::vector<std::string> names;
+    try {
+      names = client.catalog(host);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::kNotFound) throw;
+    }
+    std::string prefix = base.repository + "/";
+    std::vector<std::string> under;
+    for (const std::string& n : names)
+      if (n.starts_with(prefix)) under.push_back(n);
+    if (under.empty() && repos.empty())
+      throw Error(ErrorCode::kNotFound, "no chart found at " + options.url);
+    std::vector<std::vector<std::string>> tags(under.size());
+    parallel_for(under.size(), options.parallelism,
+                 [&](size_t i) { tags[i] = client.list_tags(host, under[i]); });
+    for (size_t i = 0; i < under.size(); ++i) repos.emplace_back(under[i], std::move(tags[i]));
+  }
+
+  std::string constraint_text =
+      !options.version.empty() ? options.version : options.devel ? ">0.0.0-0" : "*";
+  semver::Constraints constraints = semver::Constraints::parse(constraint_text);
+  std::vector<SearchEntry> entries;
+  std::vector<std::string> tags;
+  for (const auto& [repository, repo_tags] : repos) {
+    for (const std::string& v : chart_versions(repo_tags)) {
+      if (!constraints.check(semver::Version::parse_strict(v))) continue;
+      entries.push_back({"oci://" + host + "/" + repository, v, {}, {}});
+      tags.push_back(repository + ":" + oci::version_to_tag(v));
+      if (!options.all_versions) break;
+    }
+  }
+  // Each version's description and app version come from its config blob.
+  std::vector<bool> is_chart(entries.size(), false);
+  parallel_for(entries.size(), options.parallelism, [&](size_t i) {
+    const std::string& t = tags[i];
+    std::string repository = t.substr(0, t.rfind(':'));
+    client::FetchedManifest m = client.get_manifest(host, repository, t.substr(t.rfind(':') + 1));
+    oci::Manifest manifest;
+    try {
+      manifest = oci::parse_manifest(m.bytes);
+    } catch (const Error&) {
+      return;  // an index or something else: not listed as a chart
+    }
+    if (manifest.config.media_type != oci::kHelmConfig) return;
+    auto doc = nlohmann::json::parse(client.fetch_small_blob(host, repository, manifest.config),
+                                     nullptr, false);
+    if (doc.is_object()) {
+      if (doc.contains("appVersion") && doc["appVersion"].is_string())
+        entries[i].app_version = doc["appVersion"].get<std::string>();
+      if (doc.contains("description") && doc["description"].is_string())
+        entries[i].description = doc["description"].get<std::string>();
+    }
+    is_chart[i] = true;
+  });
+  std::vector<SearchEntry> charts;
+  for (size_t i = 0; i < entries.size(); ++i)
+    if (is_chart[i]) charts.push_back(std::move(entries[i]));
+  std::stable_sort(charts.begin(), charts.end(),
+                   [](const SearchEntry& a, const SearchEntry& b) { return a.name < b.name; });
+  return charts;
+}
+
+std::string render_search(const std::vector<SearchEntry>& entries, const std::string& format) {
+  if (format == "json" || format == "yaml") {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const SearchEntry& e : entries) {
+      nlohmann::ordered_json j;
+      j["name"] = e.name;
+      j["version"] = e.version;
+      j["app_version"] = e.app_version;
+      j["description"] = e.description;
+      list.push_back(j);
+    }
+    if (format == "json") return gojson::marshal(list) + "\n";
+    nlohmann::ordered_json sorted = nlohmann::ordered_json::array();
+    for (const auto& j : list) {
+      nlohmann::ordered_json s;
+      for (const char* k : {"app_version", "description", "name", "version"}) s[k] = j[k];
+      sorted.push_back(s);
+    }
+    return goyaml::json_to_yaml(sorted);
+  }
+  if (format != "table")
+    throw Error(ErrorCode::kInvalidArgument,
+                "invalid format type \"" + format + "\": must be one of table, json, yaml");
+  if (entries.empty()) return "No results found\n";
+  std::vector<std::vector<std::string>> rows = {
+      {"NAME", "CHART VERSION", "APP VERSION", "DESCRIPTION"}};
+  for (const SearchEntry& e : entries)
+    rows.push_back({e.name, e.version, e.app_version, e.description});
+  std::vector<size_t> widths(4, 0);
+  for (auto& row : rows)
+    for (size_t c = 0; c < 4; ++c) {
+      row[c] = truncate_cell(row[c], 50);
+      widths[c] = std::max(widths[c], rune_count(row[c]));
+    }
+  std::string out;
+  for (const auto& row : rows) {
+    for (size_t c = 0; c < 4; ++c) {
+      if (c > 0) out += '\t';
+      out += row[c] + std::string(widths[c] - rune_count(row[c]), ' ');
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace ch::actions

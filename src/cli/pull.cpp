@@ -1,0 +1,60 @@
+#include <iostream>
+
+#include "actions/pull.hpp"
+#include "cli/client_flags.hpp"
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+
+namespace ch::cli {
+
+void add_pull_command(CLI::App& app) {
+  struct Args {
+    std::vector<std::string> charts;
+    actions::PullOptions options;
+    std::string untar_dir = ".";
+    std::string destination = ".";
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand(
+      "pull",
+      "Download a chart from a registry and (optionally) unpack it in a local directory.\n\n"
+      "oci://host/repo[:tag][@digest]; --version takes an exact version or a constraint\n"
+      "(\"^1.2\", \">=1 <2\"), resolved against the repository's tags.");
+  cmd->alias("fetch");
+  cmd->add_option("CHART", args->charts, "oci://host/repo[:tag][@digest]")->required();
+  cmd->add_option("--version", args->options.version,
+                  "specify a version constraint for the chart version to use");
+  cmd->add_flag("--devel", args->options.devel,
+                "use development versions, too. Equivalent to version '>0.0.0-0'");
+  cmd->add_flag("--prov", args->options.prov,
+                "fetch the provenance file, but don't perform verification");
+  cmd->add_flag("--untar", args->options.untar,
+                "if set to true, will untar the chart after downloading it");
+  cmd->add_option("--untardir", args->untar_dir,
+                  "if untar is specified, this flag specifies the name of the directory into "
+                  "which the chart is expanded")
+      ->capture_default_str();
+  cmd->add_option("-d,--destination", args->destination,
+                  "location to write the chart. If this and untardir are specified, untardir "
+                  "is appended to this")
+      ->capture_default_str();
+  add_client_flags(cmd, args->options.client, true);
+  cmd->callback([args] {
+    for (const std::string& chart : args->charts) {
+      actions::PullOptions opts = args->options;
+      opts.url = chart;
+      opts.untar_dir = args->untar_dir;
+      opts.destination = args->destination;
+      if (chart.rfind("oci://", 0) != 0)
+        throw Error(ErrorCode::kInvalidArgument,
+                    "only oci:// references are supported yet: " + chart);
+      opts.progress = terminal_progress("Pulling");
+      actions::PullResult result = actions::pull_chart(opts);
+      print_ref_lines("Pulled", result.printed_ref, result.digest,
+                      result.printed_ref.find('_') != std::string::npos);
+      for (const std::string& w : result.warnings) std::cerr << w << "\n";
+    }
+  });
+}
+
+}  // namespace ch::cli

@@ -1,0 +1,568 @@
+#include "client/registry_client.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/digest.hpp"
+#include "core/error.hpp"
+#include "oci/media_types.hpp"
+
+namespace ch::client {
+
+namespace {
+
+constexpr std::uint64_t kMaxManifest = 4 * 1024 * 1024;
+
+std::string manifest_accept() {
+  return std::string(oci::kDockerManifest) + ", " + std::string(oci::kDockerManifestList) + ", " +
+         std::string(oci::kImageManifest) + ", " + std::string(oci::kImageIndex) +
+         ", application/vnd.oci.artifact.manifest.v1+json";
+}
+
+std::string base64(std::string_view in) {
+  std::string out(4 * ((in.size() + 2) / 3), '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(in.data()),
+                          static_cast<int>(in.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+std::string url_escape(std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string pull_scope(const std::string& repository) {
+  return "repository:" + repository + ":pull";
+}
+std::string push_scope(const std::string& repository) {
+  return "repository:" + repository + ":pull,push";
+}
+
+// Scopes as oras CleanScopes leaves them: per resource the union of actions, sorted.
+std::vector<std::string> clean_scopes(const std::vector<std::string>& scopes) {
+  std::map<std::string, std::set<std::string>> by_resource;
+  for (const std::string& s : scopes) {
+    auto colon = s.rfind(':');
+    if (colon == std::string::npos) continue;
+    std::string resource = s.substr(0, colon);
+    std::string actions = s.substr(colon + 1);
+    auto& set = by_resource[resource];
+    size_t pos = 0;
+    while (pos <= actions.size()) {
+      size_t comma = actions.find(',', pos);
+      if (comma == std::string::npos) comma = actions.size();
+      if (comma > pos) set.insert(actions.substr(pos, comma - pos));
+      pos = comma + 1;
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& [resource, actions] : by_resource) {
+    std::string joined;
+    if (actions.count("*")) {
+      joined = "*";
+    } else {
+      for (const std::string& a : actions) joined += (joined.empty() ? "" : ",") + a;
+    }
+    if (!joined.empty()) out.push_back(resource + ":" + joined);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string out;
+  for (const std::string& s : v) {
+    if (!out.empty()) out += sep;
+    out += s;
+  }
+  return out;
+}
+
+// WWW-Authenticate: <scheme> k="v", k2="v2"
+struct Challenge {
+  std::string scheme;  // lower-case
+  std::map<std::string, std::string> params;
+};
+
+Challenge parse_challenge(std::string_view header) {
+  Challenge c;
+  size_t i = 0;
+  while (i < header.size() && header[i] != ' ') ++i;
+  c.scheme = std::string(header.substr(0, i));
+  for (char& ch : c.scheme) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  while (i < header.size()) {
+    while (i < header.size() && (header[i] == ' ' || header[i] == ',')) ++i;
+    size_t eq = header.find('=', i);
+    if (eq == std::string_view::npos) break;
+    std::string key(header.substr(i, eq - i));
+    for (char& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    i = eq + 1;
+    std::string value;
+    if (i < header.size() && header[i] == '"') {
+      ++i;
+      while (i < header.size() && header[i] != '"') {
+        if (header[i] == '\\' && i + 1 < header.size()) ++i;
+        value += header[i++];
+      }
+      ++i;
+    } else {
+      while (i < header.size() && header[i] != ',') value += header[i++];
+    }
+    c.params[key] = value;
+  }
+  return c;
+}
+
+// scheme://host of an absolute URL.
+std::string origin_of(std::string_view url) {
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return {};
+  auto path = url.find('/', scheme_end + 3);
+  return std::string(url.substr(0, path));
+}
+
+// The next page's URL from a Link header (`<url>; rel="next"`), resolved against origin.
+std::string next_link(const Response& response, const std::string& origin) {
+  std::string link = response.header("link");
+  if (link.empty() || link.find("rel=\"next\"") == std::string::npos) return {};
+  auto open = link.find('<');
+  auto close = link.find('>', open);
+  if (open == std::string::npos || close == std::string::npos) return {};
+  std::string target = link.substr(open + 1, close - open - 1);
+  if (target.starts_with("http://") || target.starts_with("https://")) return target;
+  return origin + (target.starts_with("/") ? "" : "/") + target;
+}
+
+std::string strip_params(std::string content_type) {
+  auto semi = content_type.find(';');
+  if (semi != std::string::npos) content_type.resize(semi);
+  while (!content_type.empty() && content_type.back() == ' ') content_type.pop_back();
+  return content_type;
+}
+
+}  // namespace
+
+void throw_status(const Request& request, const Response& response) {
+  std::string message = request.method + " \"" + request.url +
+                        "\": response status code " + std::to_string(response.status);
+  auto doc = nlohmann::json::parse(response.body, nullptr, false);
+  std::vector<std::string> parts;
+  if (doc.is_object() && doc.contains("errors") && doc["errors"].is_array()) {
+    for (const auto& e : doc["errors"]) {
+      if (!e.is_object()) continue;
+      std::string code = e.value("code", "");
+      std::transform(code.begin(), code.end(), code.begin(), [](char ch) {
+        return ch == '_' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      });
+      std::string text = e.value("message", "");
+      parts.push_back(code.empty() ? text : text.empty() ? code : code + ": " + text);
+    }
+  }
+  if (!parts.empty()) {
+    message += ": " + join(parts, "; ");
+  } else {
+    static const std::map<long, std::string> reasons = {
+        {400, "Bad Request"}, {401, "Unauthorized"},     {403, "Forbidden"},
+        {404, "Not Found"},   {405, "Method Not Allowed"}, {409, "Conflict"},
+        {413, "Payload Too Large"}, {429, "Too Many Requests"}, {500, "Internal Server Error"},
+        {502, "Bad Gateway"}, {503, "Service Unavailable"}};
+    auto it = reasons.find(response.status);
+    message += ": " + (it != reasons.end() ? it->second : std::string("unexpected status"));
+  }
+  ErrorCode code = response.status == 401 || response.status == 403 ? ErrorCode::kUnauthorized
+                   : response.status == 404                         ? ErrorCode::kNotFound
+                                                                    : ErrorCode::kNetwork;
+  throw Error(code, message);
+}
+
+struct RegistryClient::HostState {
+  std::mutex mutex;
+  std::string scheme;  // "https" or "http"
+  bool basic = false;  // the registry asked for Basic once: send it up front from now on
+  std::optional<Credential> credential;
+  std::map<std::string, std::string> tokens;  // space-joined scopes -> bearer token
+};
+
+RegistryClient::RegistryClient(ClientOptions options, CredentialStore credentials)
+    : options_(std::move(options)),
+      credentials_(std::move(credentials)),
+      transport_(options_.tls, options_.user_agent) {}
+
+RegistryClient::RegistryClient(ClientOptions options)
+    : RegistryClient(options, CredentialStore::from_environment(options.registry_config)) {}
+
+RegistryClient::~RegistryClient() = default;
+
+RegistryClient::HostState& RegistryClient::state(const std::string& host) {
+  std::lock_guard lock(mutex_);
+  auto& slot = hosts_[host];
+  if (!slot) {
+    slot = std::make_unique<HostState>();
+    // --plain-http is ignored when TLS flags are given, as in Helm 3.18+/4.
+    slot->scheme = options_.plain_http && !options_.tls.configured() ? "http" : "https";
+  }
+  return *slot;
+}
+
+std::string RegistryClient::base_url(const std::string& host) {
+  HostState& s = state(host);
+  std::lock_guard lock(s.mutex);
+  return s.scheme + "://" + host;
+}
+
+Credential RegistryClient::credential_for(const std::string& host) {
+  if (!options_.username.empty() && !options_.password.empty())
+    return Credential{options_.username, options_.password, {}, {}};
+  HostState& s = state(host);
+  std::lock_guard lock(s.mutex);
+  if (!s.credential) s.credential = credentials_.get(host);
+  return *s.credential;
+}
+
+std::string RegistryClient::fetch_token(const std::string& host, const std::string& challenge,
+                                        std::vector<std::string> scopes,
+                                        const Credential& credential, bool force_oauth2) {
+  if (!credential.access_token.empty()) return credential.access_token;
+  Challenge c = parse_challenge(challenge);
+  std::string realm = c.params["realm"];
+  std::string service = c.params["service"];
+  if (realm.empty()) throw Error(ErrorCode::kUnauthorized, "bearer challenge without a realm");
+  std::string registry_scheme = base_url(host).substr(0, base_url(host).find(':'));
+  if (!realm.starts_with("https://") &&
+      !(registry_scheme == "http" && realm.starts_with("http://")))
+    throw Error(ErrorCode::kUnauthorized,
+                "refusing token realm " + realm + " that is not https for an https registry");
+  if (auto it = c.params.find("scope"); it != c.params.end()) {
+    size_t pos = 0;
+    const std::string& s = it->second;
+    while (pos < s.size()) {
+      size_t space = s.find(' ', pos);
+      if (space == std::string::npos) space = s.size();
+      if (space > pos) scopes.push_back(s.substr(pos, space - pos));
+      pos = space + 1;
+    }
+  }
+  scopes = clean_scopes(scopes);
+
+  Request request;
+  if (!credential.refresh_token.empty() || force_oauth2) {
+    request.method = "POST";
+    request.url = realm;
+    request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    std::string form;
+    if (!credential.refresh_token.empty()) {
+      form = "grant_type=refresh_token&refresh_token=" + url_escape(credential.refresh_token);
+    } else {
+      form = "grant_type=password&username=" + url_escape(credential.username) +
+             "&password=" + url_escape(credential.password);
+    }
+    form += "&service=" + url_escape(service) + "&client_id=charthouse";
+    if (!scopes.empty()) form += "&scope=" + url_escape(join(scopes, " "));
+    request.body = form;
+  } else {
+    request.url = realm + (realm.find('?') == std::string::npos ? "?" : "&");
+    request.url += "service=" + url_escape(service);
+    for (const std::string& s : scopes) request.url += "&scope=" + url_escape(s);
+    if (!credential.username.empty() || !credential.password.empty())
+      request.headers.emplace_back(
+          "Authorization", "Basic " + base64(credential.username + ":" + credential.password));
+  }
+  Response response = transport_.send(request);
+  if (response.status != 200) {
+    try {
+      throw_status(request, response);
+    } catch (const Error& e) {
+      throw Error(ErrorCode::kUnauthorized, std::string("failed to fetch token: ") + e.what());
+    }
+  }
+  auto doc = nlohmann::json::parse(response.body, nullptr, false);
+  std::string token;
+  if (doc.is_object()) {
+    if (doc.contains("access_token") && doc["access_token"].is_string())
+      token = doc["access_token"].get<std::string>();
+    else if (doc.contains("token") && doc["token"].is_string())
+      token = doc["token"].get<std::string>();
+  }
+  if (token.empty())
+    throw Error(ErrorCode::kUnauthorized, "token response from " + realm + " has no token");
+  return token;
+}
+
+Response RegistryClient::send(const std::string& host, Request request,
+                              const std::vector<std::string>& scopes,
+                              const Credential* credential_override, bool force_oauth2) {
+  HostState& s = state(host);
+  std::string scope_key = join(clean_scopes(scopes), " ");
+  auto credential = [&] {
+    return credential_override != nullptr ? *credential_override : credential_for(host);
+  };
+  auto set_auth = [&request](const std::string& value) {
+    std::erase_if(request.headers, [](const auto& h) { return h.first == "Authorization"; });
+    request.headers.emplace_back("Authorization", value);
+  };
+  // Cached auth first, as oras's auth.Client does with its cache.
+  if (credential_override == nullptr) {
+    std::unique_lock lock(s.mutex);
+    if (s.basic) {
+      lock.unlock();
+      Credential c = credential();
+      set_auth("Basic " + base64(c.username + ":" + c.password));
+    } else if (auto it = s.tokens.find(scope_key); it != s.tokens.end()) {
+      set_auth("Bearer " + it->second);
+    }
+  }
+
+  auto attempt = [&]() -> Response {
+    try {
+      return transport_.send(request);
+    } catch (const Error& e) {
+      // Helm 3 talks plain HTTP to registries on this machine; fall back when a loopback
+      // registry answered our TLS handshake in plain HTTP.
+      if (e.code() != ErrorCode::kNetwork || !is_loopback_host(host) ||
+          options_.tls.configured() || !Transport::is_plain_http_answer(e.what()))
+        throw;
+      std::string old_prefix = "https://" + host;
+      if (!request.url.starts_with(old_prefix)) throw;
+      {
+        std::lock_guard lock(s.mutex);
+        s.scheme = "http";
+      }
+      request.url = "http://" + host + request.url.substr(old_prefix.size());
+      return transport_.send(request);
+    }
+  };
+
+  Response response = attempt();
+  if (response.status != 401) return response;
+  std::string challenge = response.header("www-authenticate");
+  std::string scheme = parse_challenge(challenge).scheme;
+  Credential c = credential();
+  if (scheme == "basic") {
+    if (c.username.empty() || c.password.empty()) return response;
+    set_auth("Basic " + base64(c.username + ":" + c.password));
+    if (credential_override == nullptr) {
+      std::lock_guard lock(s.mutex);
+      s.basic = true;
+    }
+  } else if (scheme == "bearer") {
+    std::string token = fetch_token(host, challenge, scopes, c, force_oauth2);
+    if (credential_override == nullptr) {
+      std::lock_guard lock(s.mutex);
+      s.tokens[scope_key] = token;
+    }
+    set_auth("Bearer " + token);
+  } else {
+    return response;
+  }
+  return attempt();
+}
+
+void RegistryClient::ping(const std::string& host, const Credential& credential) {
+  Request request;
+  request.url = base_url(host) + "/v2/";
+  auto check = [&](bool force_oauth2) {
+    Response r = send(host, request, {}, &credential, force_oauth2);
+    if (r.status != 200) throw_status(request, r);
+  };
+  try {
+    check(true);
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::kNetwork) throw;
+    request.url = base_url(host) + "/v2/";
+    check(false);  // registries whose token endpoint only takes GET
+  }
+}
+
+FetchedManifest RegistryClient::get_manifest(const std::string& host,
+                                             const std::string& repository,
+                                             const std::string& reference) {
+  Request request;
+  request.url = base_url(host) + "/v2/" + repository + "/manifests/" + reference;
+  request.headers.emplace_back("Accept", manifest_accept());
+  request.max_body = kMaxManifest;
+  Response r = send(host, request, {pull_scope(repository)});
+  if (r.status != 200) throw_status(request, r);
+  FetchedManifest m;
+  m.bytes = std::move(r.body);
+  m.media_type = strip_params(r.header("content-type"));
+  std::string computed = digest_of(m.bytes).str();
+  std::string header = r.header("docker-content-digest");
+  m.digest = header.empty() ? computed : header;
+  if (Digest::is_valid(reference)) {
+    Digest wanted = Digest::parse(reference);
+    if (digest_of(m.bytes, wanted.algorithm).str() != reference)
+      throw Error(ErrorCode::kDigestMismatch,
+                  "GET \"" + request.url + "\": manifest content does not match digest " +
+                      reference);
+    if (!header.empty() && header != reference)
+      throw Error(ErrorCode::kDigestMismatch,
+                  "GET \"" + request.url + "\": invalid response; digest mismatch in "
+                  "Docker-Content-Digest: received \"" + header + "\" when expecting \"" +
+                      reference + "\"");
+    m.digest = reference;
+  } else if (!header.empty() && header != computed && header.starts_with("sha256:")) {
+    throw Error(ErrorCode::kDigestMismatch,
+                "GET \"" + request.url + "\": Docker-Content-Digest " + header +
+                    " does not match the manifest content (" + computed + ")");
+  }
+  return m;
+}
+
+std::optional<Descriptor> RegistryClient::head_manifest(const std::string& host,
+                                                        const std::string& repository,
+                                                        const std::string& reference) {
+  Request request;
+  request.method = "HEAD";
+  request.url = base_url(host) + "/v2/" + repository + "/manifests/" + reference;
+  request.headers.emplace_back("Accept", manifest_accept());
+  Response r = send(host, request, {pull_scope(repository)});
+  if (r.status == 404) return std::nullopt;
+  if (r.status != 200) throw_status(request, r);
+  Descriptor d;
+  d.media_type = strip_params(r.header("content-type"));
+  d.digest = r.header("docker-content-digest");
+  std::string length = r.header("content-length");
+  d.size = length.empty() ? 0 : std::stoll(length);
+  if (d.digest.empty() && Digest::is_valid(reference)) d.digest = reference;
+  return d;
+}
+
+std::string RegistryClient::put_manifest(const std::string& host, const std::string& repository,
+                                         const std::string& reference, const std::string& bytes,
+                                         const std::string& media_type) {
+  Request request;
+  request.method = "PUT";
+  request.url = base_url(host) + "/v2/" + repository + "/manifests/" + reference;
+  request.headers.emplace_back("Content-Type", media_type);
+  request.body = bytes;
+  Response r = send(host, request, {push_scope(repository)});
+  if (r.status != 201 && r.status != 200) throw_status(request, r);
+  return digest_of(bytes).str();
+}
+
+bool RegistryClient::blob_exists(const std::string& host, const std::string& repository,
+                                 const std::string& digest) {
+  Request request;
+  request.method = "HEAD";
+  request.url = base_url(host) + "/v2/" + repository + "/blobs/" + digest;
+  Response r = send(host, request, {push_scope(repository)});
+  if (r.status == 200) return true;
+  if (r.status == 404) return false;
+  throw_status(request, r);
+}
+
+void RegistryClient::upload_blob(const std::string& host, const std::string& repository,
+                                 const Descriptor& blob, const std::filesystem::path& path,
+                                 const std::string& data, ProgressFn progress) {
+  std::vector<std::string> scopes = {push_scope(repository)};
+  std::string base = base_url(host);
+  Request start;
+  start.method = "POST";
+  start.url = base + "/v2/" + repository + "/blobs/uploads/";
+  Response r = send(host, start, scopes);
+  if (r.status != 202) throw_status(start, r);
+  std::string location = r.header("location");
+  if (location.empty())
+    throw Error(ErrorCode::kNetwork, "POST \"" + start.url + "\": no Location in the response");
+  std::string origin = origin_of(base_url(host));
+  if (location.starts_with("/")) {
+    location = origin + location;
+  } else if (origin_of(location) != origin) {
+    // oras-go refuses uploads that move to another host or from https to http.
+    throw Error(ErrorCode::kNetwork, "POST \"" + start.url + "\": upload location " + location +
+                                         " is not on " + origin);
+  }
+  Request put;
+  put.method = "PUT";
+  put.url = location + (location.find('?') == std::string::npos ? "?" : "&") +
+            "digest=" + url_escape(blob.digest);
+  put.headers.emplace_back("Content-Type", "application/octet-stream");
+  put.body_file = path;
+  if (path.empty()) put.body = data;
+  put.progress = progress;
+  r = send(host, put, scopes);
+  if (r.status != 201) throw_status(put, r);
+}
+
+void RegistryClient::fetch_blob(const std::string& host, const std::string& repository,
+                                const Descriptor& blob,
+                                const std::function<void(std::string_view)>& sink,
+                                ProgressFn progress) {
+  Request request;
+  request.url = base_url(host) + "/v2/" + repository + "/blobs/" + blob.digest;
+  auto verifier = std::make_shared<VerifyingSink>(Digest::parse(blob.digest), sink, blob.size);
+  request.sink = [verifier](std::string_view chunk) { verifier->write(chunk); };
+  request.progress = progress;
+  Response r = send(host, request, {pull_scope(repository)});
+  if (r.status != 200) throw_status(request, r);
+  try {
+    verifier->finish();
+  } catch (const Error& e) {
+    throw Error(e.code(), "GET \"" + request.url + "\": " + e.what());
+  }
+}
+
+std::string RegistryClient::fetch_small_blob(const std::string& host,
+                                             const std::string& repository,
+                                             const Descriptor& blob) {
+  if (blob.size < 0 || static_cast<std::uint64_t>(blob.size) > kMaxManifest)
+    throw Error(ErrorCode::kTooLarge, "blob " + blob.digest + " is larger than 4 MiB");
+  std::string out;
+  fetch_blob(host, repository, blob, [&out](std::string_view chunk) { out.append(chunk); });
+  return out;
+}
+
+std::vector<std::string> RegistryClient::list_tags(const std::string& host,
+                                                   const std::string& repository) {
+  std::vector<std::string> tags;
+  Request request;
+  request.url = base_url(host) + "/v2/" + repository + "/tags/list";
+  for (int page = 0; !request.url.empty() && page < 100000; ++page) {
+    Response r = send(host, request, {pull_scope(repository)});
+    if (r.status != 200) throw_status(request, r);
+    auto doc = nlohmann::json::parse(r.body, nullptr, false);
+    if (!doc.is_object())
+      throw Error(ErrorCode::kNetwork, "GET \"" + request.url + "\": invalid tag list JSON");
+    if (doc.contains("tags") && doc["tags"].is_array())
+      for (const auto& t : doc["tags"])
+        if (t.is_string()) tags.push_back(t.get<std::string>());
+    request.url = next_link(r, origin_of(request.url));
+  }
+  return tags;
+}
+
+std::vector<std::string> RegistryClient::catalog(const std::string& host) {
+  std::vector<std::string> repositories;
+  Request request;
+  request.url = base_url(host) + "/v2/_catalog";
+  for (int page = 0; !request.url.empty() && page < 100000; ++page) {
+    Response r = send(host, request, {"registry:catalog:*"});
+    if (r.status != 200) throw_status(request, r);
+    auto doc = nlohmann::json::parse(r.body, nullptr, false);
+    if (!doc.is_object())
+      throw Error(ErrorCode::kNetwork, "GET \"" + request.url + "\": invalid catalog JSON");
+    if (doc.contains("repositories") && doc["repositories"].is_array())
+      for (const auto& t : doc["repositories"])
+        if (t.is_string()) repositories.push_back(t.get<std::string>());
+    request.url = next_link(r, origin_of(request.url));
+  }
+  return repositories;
+}
+
+}  // namespace ch::client

@@ -1,0 +1,112 @@
+// A client for the OCI Distribution API as Helm 3.18+/4 (oras-go v2) talks to registries:
+// manifests, blobs (verified while streaming), monolithic uploads, tag and catalog listing
+// with Link pagination, and auth per spec helm-oci.md §5.4 — anonymous, Basic, and the
+// Docker token flow (GET with scopes, POST for refresh tokens / OAuth2), tokens cached per
+// host and scope set. One client may be used from several threads.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/credentials.hpp"
+#include "client/transport.hpp"
+#include "oci/manifest.hpp"
+
+namespace ch::client {
+
+struct ClientOptions {
+  TlsOptions tls;
+  bool plain_http = false;  // http:// for every host (ignored when TLS flags are given)
+  // When both are set they are sent to every host, and stored credentials are not read.
+  std::string username;
+  std::string password;
+  std::string registry_config;  // --registry-config; empty = Helm's default
+  std::string user_agent = "charthouse/0.1.0";
+};
+
+using Descriptor = oci::Descriptor;
+
+struct FetchedManifest {
+  std::string bytes;
+  std::string media_type;  // the response Content-Type (parameters dropped)
+  std::string digest;      // Docker-Content-Digest, else sha256 of the bytes
+};
+
+// Called with (bytes done, bytes total) during a blob transfer.
+using ProgressFn = std::function<void(std::uint64_t, std::uint64_t)>;
+
+class RegistryClient {
+ public:
+  RegistryClient(ClientOptions options, CredentialStore credentials);
+  explicit RegistryClient(ClientOptions options);  // credentials from the environment
+  ~RegistryClient();
+
+  // GET /v2/ with `credential` (not the stored one), as `registry login` checks it: the
+  // OAuth2 password grant first, then the GET token flow. Throws Error(kUnauthorized) when
+  // refused.
+  void ping(const std::string& host, const Credential& credential);
+
+  // Manifest by tag or digest. A digest reference is checked against the bytes. Throws
+  // Error(kNotFound) for an unknown manifest.
+  FetchedManifest get_manifest(const std::string& host, const std::string& repository,
+                               const std::string& reference);
+  // HEAD; nullopt when the registry answers 404.
+  std::optional<Descriptor> head_manifest(const std::string& host, const std::string& repository,
+                                          const std::string& reference);
+  // PUT by tag or digest; returns the digest of the bytes.
+  std::string put_manifest(const std::string& host, const std::string& repository,
+                           const std::string& reference, const std::string& bytes,
+                           const std::string& media_type);
+
+  bool blob_exists(const std::string& host, const std::string& repository,
+                   const std::string& digest);
+  // POST an upload, then PUT the whole blob with ?digest= (monolithic). The source is a
+  // file or, when path is empty, `data`.
+  void upload_blob(const std::string& host, const std::string& repository,
+                   const Descriptor& blob, const std::filesystem::path& path,
+                   const std::string& data = {}, ProgressFn progress = {});
+  // Streams the blob to `sink`, checking its size and digest; throws kDigestMismatch after
+  // the last chunk when they differ (the sink has then seen unverified data: write into a
+  // temporary file and commit only after this returns).
+  void fetch_blob(const std::string& host, const std::string& repository,
+                  const Descriptor& blob, const std::function<void(std::string_view)>& sink,
+                  ProgressFn progress = {});
+  std::string fetch_small_blob(const std::string& host, const std::string& repository,
+                               const Descriptor& blob);  // up to 4 MiB, verified
+
+  // Every tag, following Link pages. Throws Error(kNotFound) for an unknown repository.
+  std::vector<std::string> list_tags(const std::string& host, const std::string& repository);
+  // Every repository of /v2/_catalog, following Link pages.
+  std::vector<std::string> catalog(const std::string& host);
+
+ private:
+  struct HostState;
+  Response send(const std::string& host, Request request, const std::vector<std::string>& scopes,
+                const Credential* credential_override = nullptr, bool force_oauth2 = false);
+  std::string base_url(const std::string& host);
+  Credential credential_for(const std::string& host);
+  HostState& state(const std::string& host);
+  std::string fetch_token(const std::string& host, const std::string& challenge,
+                          std::vector<std::string> scopes, const Credential& credential,
+                          bool force_oauth2);
+
+  ClientOptions options_;
+  CredentialStore credentials_;
+  Transport transport_;
+  std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<HostState>> hosts_;
+};
+
+// `<METHOD> "<url>": response status code <n>: <registry's error code and message>`, the
+// text oras-go v2 gives for an unexpected status. Maps 401/403 to kUnauthorized, 404 to
+// kNotFound, others to kNetwork.
+[[noreturn]] void throw_status(const Request& request, const Response& response);
+
+}  // namespace ch::client

@@ -1,0 +1,78 @@
+// HTTP for the registry client over libcurl: connections (and TLS sessions) reused across
+// requests and threads, HTTP/2 when a TLS server offers it, proxies from the environment
+// (http_proxy, https_proxy, no_proxy), redirects followed without sending Authorization to
+// another host, request bodies from memory or a file, response bodies streamed to a sink.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ch::client {
+
+struct TlsOptions {
+  bool insecure_skip_verify = false;
+  std::string ca_file;    // PEM bundle trusted instead of the system's
+  std::string cert_file;  // client certificate (mTLS), with key_file
+  std::string key_file;
+  bool configured() const {
+    return insecure_skip_verify || !ca_file.empty() || (!cert_file.empty() && !key_file.empty());
+  }
+};
+
+struct Request {
+  std::string method = "GET";
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;                  // sent when body_file is empty
+  std::filesystem::path body_file;   // whole file sent as the body when set
+  // Receives the body of a successful (2xx) response in chunks; when unset, and for error
+  // responses, the body is collected into Response::body (up to max_body bytes, beyond
+  // which the request fails).
+  std::function<void(std::string_view)> sink;
+  std::uint64_t max_body = 16 * 1024 * 1024;
+  bool follow_redirects = true;
+  // Called with (bytes done, bytes total or 0) while the body is sent or received.
+  std::function<void(std::uint64_t, std::uint64_t)> progress;
+};
+
+struct Response {
+  long status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, final hop
+  std::string body;         // empty when a sink was given
+  std::string final_url;    // after redirects
+  // The first header with this (lower-case) name, or "".
+  std::string header(std::string_view name) const;
+  std::vector<std::string> header_values(std::string_view name) const;
+};
+
+class Transport {
+ public:
+  Transport(TlsOptions tls, std::string user_agent);
+  ~Transport();
+  Transport(const Transport&) = delete;
+  Transport& operator=(const Transport&) = delete;
+
+  // Sends one request; safe to call from several threads at once. Throws Error(kNetwork)
+  // when no HTTP response arrives (refused, DNS, TLS, timeout), naming the URL; rethrows
+  // whatever the sink throws. HTTP error statuses are returned, not thrown.
+  Response send(const Request& request);
+
+  // Whether a kNetwork failure from send() was a TLS handshake with a server that spoke
+  // plain HTTP (used for the loopback plain-HTTP fallback).
+  static bool is_plain_http_answer(const std::string& error_message);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Whether host[:port] names this machine (localhost, 127.0.0.0/8, ::1).
+bool is_loopback_host(std::string_view host);
+
+}  // namespace ch::client
