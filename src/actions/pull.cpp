@@ -18,7 +18,8 @@ void copy_atomic(const std::filesystem::path& from, const std::filesystem::path&
   std::string buffer(1 << 20, '\0');
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    if (in.gcount() > 0) out.write(std::string_view(buffer.data(), static_cast<size_t>(in.gcount())));
+    if (in.gcount() > 0)
+      out.write(std::string_view(buffer.data(), static_cast<size_t>(in.gcount())));
   }
   if (in.bad()) throw Error(ErrorCode::kIo, "cannot read " + from.string());
   out.commit();
@@ -32,7 +33,8 @@ std::string last_element(const std::string& path) {
 // Helm's chartutil.Expand: the archive's files under <dir>/<Chart.yaml name>/, files 0644,
 // directories 0755. Written into a temporary directory first and renamed into place, so a
 // failure leaves nothing behind.
-std::filesystem::path expand(const std::filesystem::path& archive, const std::filesystem::path& dir) {
+std::filesystem::path expand(const std::filesystem::path& archive,
+                             const std::filesystem::path& dir) {
   std::string gz = fs::read_file(archive, chart::kMaxArchiveSize + 1);
   std::vector<chart::File> files = chart::read_archive_files(gz);
   chart::Chart chart = chart::load_files(files);  // validates, and names the directory
@@ -76,8 +78,9 @@ PullResult pull_chart(const PullOptions& options) {
   result.warnings = fetched.warnings;
 
   std::string name = last_element(resolved.ref.repository);
-  std::string basename = resolved.version.empty() ? name + "@" + std::string(resolved.ref.digest).replace(6, 1, "-")
-                                                  : name + "-" + resolved.version;
+  std::string basename = resolved.version.empty()
+                             ? name + "@" + std::string(resolved.ref.digest).replace(6, 1, "-")
+                             : name + "-" + resolved.version;
   basename += ".tgz";
   if (!options.untar) {
     result.saved = options.destination / basename;
@@ -87,8 +90,8 @@ PullResult pull_chart(const PullOptions& options) {
   }
   // --untar: Helm refuses when <destination>/<untardir>/<last element of the ref as typed>
   // exists.
-  std::filesystem::path dir = options.untar_dir.is_absolute() ? options.untar_dir
-                                                              : options.destination / options.untar_dir;
+  std::filesystem::path dir =
+      options.untar_dir.is_absolute() ? options.untar_dir : options.destination / options.untar_dir;
   std::string typed = options.url;
   if (auto at = typed.rfind('@'); at != std::string::npos) typed.resize(at);
   std::filesystem::path check = dir / last_element(typed);

@@ -103,16 +103,15 @@ PushResult push_chart(const PushOptions& options) {
   std::string config = gojson::marshal(meta.to_json());
   oci::Descriptor config_desc{std::string(oci::kHelmConfig), digest_of(config).str(),
                               static_cast<std::int64_t>(config.size())};
-  oci::Descriptor chart_desc{std::string(oci::kHelmChartLayer),
-                             digest_of_file(options.chart).str(),
+  oci::Descriptor chart_desc{std::string(oci::kHelmChartLayer), digest_of_file(options.chart).str(),
                              static_cast<std::int64_t>(st.st_size)};
   std::vector<oci::Descriptor> layers = {chart_desc};
   std::filesystem::path prov_path = options.chart.string() + ".prov";
   std::optional<oci::Descriptor> prov_desc;
   if (std::filesystem::is_regular_file(prov_path)) {
-    prov_desc = oci::Descriptor{std::string(oci::kHelmProvenanceLayer),
-                                digest_of_file(prov_path).str(),
-                                static_cast<std::int64_t>(std::filesystem::file_size(prov_path))};
+    prov_desc =
+        oci::Descriptor{std::string(oci::kHelmProvenanceLayer), digest_of_file(prov_path).str(),
+                        static_cast<std::int64_t>(std::filesystem::file_size(prov_path))};
     layers.push_back(*prov_desc);
   }
   std::sort(layers.begin(), layers.end(),
@@ -131,8 +130,8 @@ PushResult push_chart(const PushOptions& options) {
       if (client.blob_exists(host, repository, blob.digest)) return;
       client.upload_blob(host, repository, blob, file, data, progress);
     };
-    auto config_done = std::async(std::launch::async, upload, config_desc,
-                                  std::filesystem::path(), config, client::ProgressFn());
+    auto config_done = std::async(std::launch::async, upload, config_desc, std::filesystem::path(),
+                                  config, client::ProgressFn());
     std::future<void> prov_done;
     if (prov_desc)
       prov_done = std::async(std::launch::async, upload, *prov_desc, prov_path, std::string(),

@@ -16,7 +16,9 @@ namespace ch::actions {
 
 namespace {
 
-std::string repo_str(const oci::Reference& ref) { return ref.registry + "/" + ref.repository; }
+std::string repo_str(const oci::Reference& ref) {
+  return ref.registry + "/" + ref.repository;
+}
 
 // Helm only json.Unmarshals the config into chart.Metadata; a field of the wrong JSON type
 // fails the pull with Go's message, so check the types the same way.
@@ -25,9 +27,9 @@ void check_config(const std::string& config) {
   if (doc.is_discarded())
     throw Error(ErrorCode::kInvalidArgument, "invalid chart config: not valid JSON");
   if (!doc.is_object())
-    throw Error(ErrorCode::kInvalidArgument,
-                std::string("json: cannot unmarshal ") + doc.type_name() +
-                    " into Go value of type chart.Metadata");
+    throw Error(ErrorCode::kInvalidArgument, std::string("json: cannot unmarshal ") +
+                                                 doc.type_name() +
+                                                 " into Go value of type chart.Metadata");
   auto go_type = [](const nlohmann::json& v) -> std::string {
     if (v.is_number()) return "number";
     if (v.is_boolean()) return "bool";
@@ -91,8 +93,9 @@ std::filesystem::path cached_blob(client::RegistryClient& client, const oci::Ref
     }
   }
   fs::AtomicFile file(path, 0644);
-  client.fetch_blob(ref.registry, ref.repository, blob,
-                    [&file](std::string_view chunk) { file.write(chunk); }, progress);
+  client.fetch_blob(
+      ref.registry, ref.repository, blob, [&file](std::string_view chunk) { file.write(chunk); },
+      progress);
   file.commit();
   return path;
 }
@@ -133,7 +136,9 @@ std::string detect_media_type(const client::FetchedManifest& m) {
 
 }  // namespace
 
-std::filesystem::path content_cache_dir() { return repo::content_cache(); }
+std::filesystem::path content_cache_dir() {
+  return repo::content_cache();
+}
 
 std::string underscore_note() {
   return "\nOCI artifact references (e.g. tags) do not support the plus sign (+). To support\n"
@@ -145,7 +150,8 @@ std::string underscore_note() {
 std::vector<std::string> chart_versions(const std::vector<std::string>& tags) {
   std::vector<semver::Version> versions;
   for (const std::string& tag : tags)
-    if (auto v = semver::Version::try_parse_strict(oci::tag_to_version(tag))) versions.push_back(*v);
+    if (auto v = semver::Version::try_parse_strict(oci::tag_to_version(tag)))
+      versions.push_back(*v);
   std::stable_sort(versions.begin(), versions.end(),
                    [](const semver::Version& a, const semver::Version& b) { return a > b; });
   std::vector<std::string> out;

@@ -31,17 +31,17 @@ ResolvedChart resolve_chart(client::RegistryClient& client, const std::string& u
 std::vector<std::string> chart_versions(const std::vector<std::string>& tags);
 
 struct FetchedChart {
-  std::string printed_ref;       // what "Pulled:" shows
-  std::string manifest_digest;   // what "Digest:" shows (the index's digest for an index)
-  std::filesystem::path chart;   // the chart archive in the cache, verified
+  std::string printed_ref;      // what "Pulled:" shows
+  std::string manifest_digest;  // what "Digest:" shows (the index's digest for an index)
+  std::filesystem::path chart;  // the chart archive in the cache, verified
   std::optional<std::filesystem::path> prov;  // the provenance file, when asked for and present
-  std::string config;            // the config blob (chart metadata JSON)
-  std::vector<std::string> warnings;  // "Warning: chart media type … is deprecated", …
+  std::string config;                         // the config blob (chart metadata JSON)
+  std::vector<std::string> warnings;          // "Warning: chart media type … is deprecated", …
 };
 
 struct FetchOptions {
   bool want_prov = false;
-  bool prov_required = false;  // else a missing prov layer is a warning
+  bool prov_required = false;   // else a missing prov layer is a warning
   client::ProgressFn progress;  // chart layer download progress
 };
 

@@ -110,8 +110,9 @@ std::vector<SearchEntry> search_charts(const SearchOptions& options) {
     for (size_t i = 0; i < under.size(); ++i) repos.emplace_back(under[i], std::move(tags[i]));
   }
 
-  std::string constraint_text =
-      !options.version.empty() ? options.version : options.devel ? ">0.0.0-0" : "*";
+  std::string constraint_text = !options.version.empty() ? options.version
+                                : options.devel          ? ">0.0.0-0"
+                                                         : "*";
   semver::Constraints constraints = semver::Constraints::parse(constraint_text);
   std::vector<SearchEntry> entries;
   std::vector<std::string> tags;

@@ -29,10 +29,12 @@ void add_client_flags(CLI::App* cmd, client::ClientOptions& o, bool with_credent
                   "path to the registry config file (default $HELM_REGISTRY_CONFIG or "
                   "~/.config/helm/registry/config.json)");
   if (with_credentials) {
-    cmd->add_option("--username", o.username, "chart repository username where to locate the "
-                                              "requested chart");
-    cmd->add_option("--password", o.password, "chart repository password where to locate the "
-                                              "requested chart");
+    cmd->add_option("--username", o.username,
+                    "chart repository username where to locate the "
+                    "requested chart");
+    cmd->add_option("--password", o.password,
+                    "chart repository password where to locate the "
+                    "requested chart");
   }
 }
 
@@ -62,7 +64,8 @@ void end_progress() {
 void print_ref_lines(const std::string& verb, const std::string& ref, const std::string& digest,
                      bool underscore) {
   end_progress();
-  std::cerr << verb << ": " << ref << "\n" << "Digest: " << digest << "\n";
+  std::cerr << verb << ": " << ref << "\n"
+            << "Digest: " << digest << "\n";
   if (underscore) std::cerr << ref << " contains an underscore.\n" << actions::underscore_note();
 }
 

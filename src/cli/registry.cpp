@@ -52,7 +52,8 @@ void add_registry_command(CLI::App& app) {
   in->add_option("HOST", login->host, "registry host[:port]")->required();
   in->add_option("-u,--username", login->username, "registry username");
   in->add_option("-p,--password", login->password, "registry password or identity token");
-  in->add_flag("--password-stdin", login->password_stdin, "read password or identity token from stdin");
+  in->add_flag("--password-stdin", login->password_stdin,
+               "read password or identity token from stdin");
   in->add_flag("--insecure", login->insecure, "allow connections to TLS registry without certs");
   in->add_option("--cert-file", login->client.tls.cert_file,
                  "identify registry client using this SSL certificate file");

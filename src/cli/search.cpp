@@ -25,8 +25,9 @@ void add_search_command(CLI::App& app) {
                 "use development versions (alpha, beta, and release candidate releases), too");
   cmd->add_option("--version", args->options.version,
                   "search using semantic versioning constraints");
-  cmd->add_option("-o,--output", args->output, "prints the output in the specified format. "
-                                               "Allowed values: table, json, yaml")
+  cmd->add_option("-o,--output", args->output,
+                  "prints the output in the specified format. "
+                  "Allowed values: table, json, yaml")
       ->capture_default_str();
   add_client_flags(cmd, args->options.client, true);
   cmd->callback([args] {

@@ -6,9 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 
 #include "client/credential_key.hpp"
 #include "core/error.hpp"
@@ -133,8 +133,7 @@ HelperResult run_helper(const std::string& suffix, const std::string& action,
                         const std::string& input) {
   std::string program = "docker-credential-" + suffix;
   int in_pipe[2], out_pipe[2];
-  if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0)
-    throw_errno("pipe");
+  if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0) throw_errno("pipe");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
@@ -228,8 +227,7 @@ std::string helper_for(const nlohmann::json& doc, const std::string& key) {
 // oras-go's DetectDefaultNativeStore on Linux: "pass" when the pass program exists, else
 // "secretservice"; only if docker-credential-<that> is installed.
 std::string detected_helper(const nlohmann::json& doc) {
-  if (doc.contains("auths") || doc.contains("credsStore") || doc.contains("credHelpers"))
-    return {};
+  if (doc.contains("auths") || doc.contains("credsStore") || doc.contains("credHelpers")) return {};
   std::string suffix = on_path("pass") ? "pass" : "secretservice";
   return on_path("docker-credential-" + suffix) ? suffix : std::string();
 }
@@ -255,9 +253,9 @@ CredentialStore::CredentialStore(std::filesystem::path helm_config,
     : helm_config_(std::move(helm_config)), docker_config_(std::move(docker_config)) {}
 
 CredentialStore CredentialStore::from_environment(const std::string& registry_config_flag) {
-  std::filesystem::path helm =
-      !registry_config_flag.empty() ? std::filesystem::path(registry_config_flag)
-                                    : repo::registry_config();
+  std::filesystem::path helm = !registry_config_flag.empty()
+                                   ? std::filesystem::path(registry_config_flag)
+                                   : repo::registry_config();
   std::filesystem::path docker = env_path("DOCKER_CONFIG");
   if (docker.empty()) {
     std::filesystem::path home = env_path("HOME");

@@ -159,8 +159,9 @@ std::string strip_params(std::string content_type) {
 }  // namespace
 
 void throw_status(const Request& request, const Response& response) {
-  std::string message = request.method + " \"" + request.url +
-                        "\": response status code " + std::to_string(response.status);
+  const std::string& url = response.final_url.empty() ? request.url : response.final_url;
+  std::string message =
+      request.method + " \"" + url + "\": response status code " + std::to_string(response.status);
   auto doc = nlohmann::json::parse(response.body, nullptr, false);
   std::vector<std::string> parts;
   if (doc.is_object() && doc.contains("errors") && doc["errors"].is_array()) {
@@ -178,10 +179,10 @@ void throw_status(const Request& request, const Response& response) {
     message += ": " + join(parts, "; ");
   } else {
     static const std::map<long, std::string> reasons = {
-        {400, "Bad Request"}, {401, "Unauthorized"},     {403, "Forbidden"},
-        {404, "Not Found"},   {405, "Method Not Allowed"}, {409, "Conflict"},
-        {413, "Payload Too Large"}, {429, "Too Many Requests"}, {500, "Internal Server Error"},
-        {502, "Bad Gateway"}, {503, "Service Unavailable"}};
+        {400, "Bad Request"},       {401, "Unauthorized"},       {403, "Forbidden"},
+        {404, "Not Found"},         {405, "Method Not Allowed"}, {409, "Conflict"},
+        {413, "Payload Too Large"}, {429, "Too Many Requests"},  {500, "Internal Server Error"},
+        {502, "Bad Gateway"},       {503, "Service Unavailable"}};
     auto it = reasons.find(response.status);
     message += ": " + (it != reasons.end() ? it->second : std::string("unexpected status"));
   }
@@ -334,8 +335,8 @@ Response RegistryClient::send(const std::string& host, Request request,
     } catch (const Error& e) {
       // Helm 3 talks plain HTTP to registries on this machine; fall back when a loopback
       // registry answered our TLS handshake in plain HTTP.
-      if (e.code() != ErrorCode::kNetwork || !is_loopback_host(host) ||
-          options_.tls.configured() || !Transport::is_plain_http_answer(e.what()))
+      if (e.code() != ErrorCode::kNetwork || !is_loopback_host(host) || options_.tls.configured() ||
+          !Transport::is_plain_http_answer(e.what()))
         throw;
       std::string old_prefix = "https://" + host;
       if (!request.url.starts_with(old_prefix)) throw;
@@ -389,8 +390,7 @@ void RegistryClient::ping(const std::string& host, const Credential& credential)
   }
 }
 
-FetchedManifest RegistryClient::get_manifest(const std::string& host,
-                                             const std::string& repository,
+FetchedManifest RegistryClient::get_manifest(const std::string& host, const std::string& repository,
                                              const std::string& reference) {
   Request request;
   request.url = base_url(host) + "/v2/" + repository + "/manifests/" + reference;
@@ -407,19 +407,20 @@ FetchedManifest RegistryClient::get_manifest(const std::string& host,
   if (Digest::is_valid(reference)) {
     Digest wanted = Digest::parse(reference);
     if (digest_of(m.bytes, wanted.algorithm).str() != reference)
-      throw Error(ErrorCode::kDigestMismatch,
-                  "GET \"" + request.url + "\": manifest content does not match digest " +
-                      reference);
+      throw Error(
+          ErrorCode::kDigestMismatch,
+          "GET \"" + request.url + "\": manifest content does not match digest " + reference);
     if (!header.empty() && header != reference)
-      throw Error(ErrorCode::kDigestMismatch,
-                  "GET \"" + request.url + "\": invalid response; digest mismatch in "
-                  "Docker-Content-Digest: received \"" + header + "\" when expecting \"" +
-                      reference + "\"");
+      throw Error(ErrorCode::kDigestMismatch, "GET \"" + request.url +
+                                                  "\": invalid response; digest mismatch in "
+                                                  "Docker-Content-Digest: received \"" +
+                                                  header + "\" when expecting \"" + reference +
+                                                  "\"");
     m.digest = reference;
   } else if (!header.empty() && header != computed && header.starts_with("sha256:")) {
-    throw Error(ErrorCode::kDigestMismatch,
-                "GET \"" + request.url + "\": Docker-Content-Digest " + header +
-                    " does not match the manifest content (" + computed + ")");
+    throw Error(ErrorCode::kDigestMismatch, "GET \"" + request.url + "\": Docker-Content-Digest " +
+                                                header + " does not match the manifest content (" +
+                                                computed + ")");
   }
   return m;
 }
@@ -485,8 +486,8 @@ void RegistryClient::upload_blob(const std::string& host, const std::string& rep
     location = origin + location;
   } else if (origin_of(location) != origin) {
     // oras-go refuses uploads that move to another host or from https to http.
-    throw Error(ErrorCode::kNetwork, "POST \"" + start.url + "\": upload location " + location +
-                                         " is not on " + origin);
+    throw Error(ErrorCode::kNetwork,
+                "POST \"" + start.url + "\": upload location " + location + " is not on " + origin);
   }
   Request put;
   put.method = "PUT";
@@ -518,8 +519,7 @@ void RegistryClient::fetch_blob(const std::string& host, const std::string& repo
   }
 }
 
-std::string RegistryClient::fetch_small_blob(const std::string& host,
-                                             const std::string& repository,
+std::string RegistryClient::fetch_small_blob(const std::string& host, const std::string& repository,
                                              const Descriptor& blob) {
   if (blob.size < 0 || static_cast<std::uint64_t>(blob.size) > kMaxManifest)
     throw Error(ErrorCode::kTooLarge, "blob " + blob.digest + " is larger than 4 MiB");

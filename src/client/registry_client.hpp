@@ -69,15 +69,14 @@ class RegistryClient {
                    const std::string& digest);
   // POST an upload, then PUT the whole blob with ?digest= (monolithic). The source is a
   // file or, when path is empty, `data`.
-  void upload_blob(const std::string& host, const std::string& repository,
-                   const Descriptor& blob, const std::filesystem::path& path,
-                   const std::string& data = {}, ProgressFn progress = {});
+  void upload_blob(const std::string& host, const std::string& repository, const Descriptor& blob,
+                   const std::filesystem::path& path, const std::string& data = {},
+                   ProgressFn progress = {});
   // Streams the blob to `sink`, checking its size and digest; throws kDigestMismatch after
   // the last chunk when they differ (the sink has then seen unverified data: write into a
   // temporary file and commit only after this returns).
-  void fetch_blob(const std::string& host, const std::string& repository,
-                  const Descriptor& blob, const std::function<void(std::string_view)>& sink,
-                  ProgressFn progress = {});
+  void fetch_blob(const std::string& host, const std::string& repository, const Descriptor& blob,
+                  const std::function<void(std::string_view)>& sink, ProgressFn progress = {});
   std::string fetch_small_blob(const std::string& host, const std::string& repository,
                                const Descriptor& blob);  // up to 4 MiB, verified
 

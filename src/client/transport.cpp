@@ -102,7 +102,7 @@ int on_seek(void* user, curl_off_t offset, int origin) {
   if (origin != SEEK_SET) return CURL_SEEKFUNC_CANTSEEK;
   if (t->file != nullptr)
     return std::fseek(t->file, static_cast<long>(offset), SEEK_SET) == 0 ? CURL_SEEKFUNC_OK
-                                                                           : CURL_SEEKFUNC_FAIL;
+                                                                         : CURL_SEEKFUNC_FAIL;
   if (static_cast<std::uint64_t>(offset) > t->request->body.size()) return CURL_SEEKFUNC_FAIL;
   t->body_offset = static_cast<std::uint64_t>(offset);
   return CURL_SEEKFUNC_OK;

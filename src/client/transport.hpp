@@ -29,8 +29,8 @@ struct Request {
   std::string method = "GET";
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;                  // sent when body_file is empty
-  std::filesystem::path body_file;   // whole file sent as the body when set
+  std::string body;                 // sent when body_file is empty
+  std::filesystem::path body_file;  // whole file sent as the body when set
   // Receives the body of a successful (2xx) response in chunks; when unset, and for error
   // responses, the body is collected into Response::body (up to max_body bytes, beyond
   // which the request fails).
@@ -44,8 +44,8 @@ struct Request {
 struct Response {
   long status = 0;
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, final hop
-  std::string body;         // empty when a sink was given
-  std::string final_url;    // after redirects
+  std::string body;                                          // empty when a sink was given
+  std::string final_url;                                     // after redirects
   // The first header with this (lower-case) name, or "".
   std::string header(std::string_view name) const;
   std::vector<std::string> header_values(std::string_view name) const;

@@ -27,12 +27,15 @@ TEST(Manifest, HelmBytesAndRoundTrip) {
   oci::Descriptor layer{"application/vnd.cncf.helm.chart.content.v1.tar+gzip",
                         "sha256:" + std::string(64, 'b'), 3000};
   std::string bytes = oci::helm_manifest_json(config, {layer}, {{"z", "1"}, {"a", "<&>"}});
-  EXPECT_EQ(bytes,
-            "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"application/vnd.cncf.helm.config.v1+"
-            "json\",\"digest\":\"sha256:" + std::string(64, 'a') +
-                "\",\"size\":141},\"layers\":[{\"mediaType\":\"application/vnd.cncf.helm.chart."
-                "content.v1.tar+gzip\",\"digest\":\"sha256:" + std::string(64, 'b') +
-                "\",\"size\":3000}],\"annotations\":{\"a\":\"\\u003c\\u0026\\u003e\",\"z\":\"1\"}}");
+  EXPECT_EQ(
+      bytes,
+      "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"application/vnd.cncf.helm.config.v1+"
+      "json\",\"digest\":\"sha256:" +
+          std::string(64, 'a') +
+          "\",\"size\":141},\"layers\":[{\"mediaType\":\"application/vnd.cncf.helm.chart."
+          "content.v1.tar+gzip\",\"digest\":\"sha256:" +
+          std::string(64, 'b') +
+          "\",\"size\":3000}],\"annotations\":{\"a\":\"\\u003c\\u0026\\u003e\",\"z\":\"1\"}}");
   oci::Manifest m = oci::parse_manifest(bytes);
   EXPECT_EQ(m.config.digest, config.digest);
   ASSERT_EQ(m.layers.size(), 1u);
@@ -43,12 +46,13 @@ TEST(Manifest, HelmBytesAndRoundTrip) {
 }
 
 TEST(Manifest, RejectsMalformedDocuments) {
-  for (const char* bad : {"", "[]", "{\"schemaVersion\":1}", "{\"schemaVersion\":2}",
-                          "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"digest\":\"md5:1\","
-                          "\"size\":1}}",
-                          "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"digest\":\"sha256:"
-                          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
-                          "\"size\":-1}}"}) {
+  for (const char* bad :
+       {"", "[]", "{\"schemaVersion\":1}", "{\"schemaVersion\":2}",
+        "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"digest\":\"md5:1\","
+        "\"size\":1}}",
+        "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"digest\":\"sha256:"
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
+        "\"size\":-1}}"}) {
     try {
       oci::parse_manifest(bad);
       ADD_FAILURE() << "accepted " << bad;
@@ -108,18 +112,22 @@ TEST(Resolve, TagsBecomeVersionsHighestFirst) {
 }
 
 TEST(Search, TableJsonYaml) {
-  std::vector<actions::SearchEntry> e = {
-      {"oci://r/ns/a", "1.0.0", "2.0", "short"},
-      {"oci://r/ns/long", "0.1.0", "", std::string(60, 'd')}};
+  std::vector<actions::SearchEntry> e = {{"oci://r/ns/a", "1.0.0", "2.0", "short"},
+                                         {"oci://r/ns/long", "0.1.0", "", std::string(60, 'd')}};
   EXPECT_EQ(actions::render_search(e, "table"),
-            "NAME            \tCHART VERSION\tAPP VERSION\tDESCRIPTION                                       \n"
-            "oci://r/ns/a    \t1.0.0        \t2.0        \tshort                                             \n"
-            "oci://r/ns/long \t0.1.0        \t           \t" + std::string(47, 'd') + "...\n");
-  EXPECT_EQ(actions::render_search(e, "json").substr(0, 80),
-            "[{\"name\":\"oci://r/ns/a\",\"version\":\"1.0.0\",\"app_version\":\"2.0\",\"description\":"
-            "\"sh");
-  EXPECT_EQ(actions::render_search({e[0]}, "yaml"),
-            "- app_version: \"2.0\"\n  description: short\n  name: oci://r/ns/a\n  version: 1.0.0\n");
+            "NAME           \tCHART VERSION\tAPP VERSION\tDESCRIPTION                              "
+            "         \n"
+            "oci://r/ns/a   \t1.0.0        \t2.0        \tshort                                    "
+            "         \n"
+            "oci://r/ns/long\t0.1.0        \t           \t" +
+                std::string(47, 'd') + "...\n");
+  EXPECT_EQ(
+      actions::render_search({e[0]}, "json"),
+      "[{\"name\":\"oci://r/ns/a\",\"version\":\"1.0.0\",\"app_version\":\"2.0\",\"description\":"
+      "\"short\"}]\n");
+  EXPECT_EQ(
+      actions::render_search({e[0]}, "yaml"),
+      "- app_version: \"2.0\"\n  description: short\n  name: oci://r/ns/a\n  version: 1.0.0\n");
   EXPECT_EQ(actions::render_search({}, "table"), "No results found\n");
   EXPECT_THROW(actions::render_search(e, "xml"), Error);
 }
