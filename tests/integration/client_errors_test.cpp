@@ -3,6 +3,12 @@
 // versions, bad references, 401/403, unreachable registries — each gives "Error: …", exit 1,
 // and leaves no file behind. Also: the content cache serves a chart already fetched.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include "core/digest.hpp"
 #include "core/file.hpp"
@@ -16,6 +22,19 @@ namespace {
 namespace stdfs = std::filesystem;
 using testing::run;
 using testing::RunResult;
+
+// A port nothing listens on right now (the kernel's choice), for docker-registry.
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
 
 class ClientErrors : public ::testing::Test {
  protected:
@@ -293,6 +312,73 @@ TEST_F(ClientErrors, UnauthorizedForbiddenAndUnreachable) {
   r = ch({"registry", "login", host_, "-u", "alice", "-p", "wonderland"});
   EXPECT_EQ(r.code, 1);
   EXPECT_FALSE(stdfs::exists(tmp_.path() / "hc/registry/config.json"));
+}
+
+}  // namespace
+}  // namespace ch
+
+namespace ch {
+namespace {
+
+// --cert-file/--key-file: docker-registry demanding a client certificate (mTLS) serves
+// charthouse only when it presents one signed by the CA it trusts.
+TEST_F(ClientErrors, MutualTlsWithDistribution) {
+  auto d = tmp_.path();
+  auto sh = [&](const std::string& cmd) { return run({"/bin/sh", "-c", cmd}, d).code; };
+  ASSERT_EQ(sh("openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 "
+               "-subj /CN=test-ca 2>/dev/null"),
+            0);
+  testing::write(d / "ext.cnf", "subjectAltName=IP:127.0.0.1\n");
+  for (std::string who : {"srv", "cli"}) {
+    ASSERT_EQ(sh("openssl req -newkey rsa:2048 -nodes -keyout " + who + ".key -out " + who +
+                 ".csr -subj /CN=" + who + " 2>/dev/null"),
+              0);
+    ASSERT_EQ(sh("openssl x509 -req -in " + who + ".csr -CA ca.crt -CAkey ca.key -CAcreateserial "
+                 "-out " + who + ".crt -days 2 -extfile ext.cnf 2>/dev/null"),
+              0);
+  }
+  int port = free_port();
+  host_ = "127.0.0.1:" + std::to_string(port);
+  testing::write(d / "dist.yml",
+                 "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: " +
+                     (d / "dist").string() + "\nhttp:\n  addr: " + host_ +
+                     "\n  tls:\n    certificate: " + (d / "srv.crt").string() +
+                     "\n    key: " + (d / "srv.key").string() +
+                     "\n    clientcas:\n      - " + (d / "ca.crt").string() + "\n");
+  server_ = std::make_unique<testing::Process>(
+      std::vector<std::string>{"/usr/bin/docker-registry", "serve", (d / "dist.yml").string()});
+  auto tgz = package("demo", "1.0.0");
+  std::vector<std::string> ca = {"--ca-file", (d / "ca.crt").string()};
+  std::vector<std::string> mtls = {"--ca-file", (d / "ca.crt").string(), "--cert-file",
+                                   (d / "cli.crt").string(), "--key-file",
+                                   (d / "cli.key").string()};
+  auto with = [&](std::vector<std::string> args, const std::vector<std::string>& flags) {
+    args.insert(args.begin(), CH_BINARY);
+    args.insert(args.end(), flags.begin(), flags.end());
+    return run(args, d, env());
+  };
+  RunResult pushed;
+  for (int i = 0; i < 100; ++i) {  // the registry needs a moment to listen
+    pushed = with({"push", tgz.string(), "oci://" + host_ + "/charts"}, mtls);
+    if (pushed.code == 0 || pushed.err.find("Couldn't connect") == std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(pushed.code, 0) << pushed.err << server_->stderr_text();
+  auto dest = d / "pulled";
+  stdfs::create_directories(dest);
+  auto pulled = with({"pull", "oci://" + host_ + "/charts/demo:1.0.0", "-d", dest.string()}, mtls);
+  ASSERT_EQ(pulled.code, 0) << pulled.err;
+  EXPECT_EQ(testing::read(dest / "demo-1.0.0.tgz"), testing::read(tgz));
+  // Without the client certificate the handshake fails: a clear error, nothing written.
+  stdfs::remove(dest / "demo-1.0.0.tgz");
+  auto refused = with({"pull", "oci://" + host_ + "/charts/demo:1.0.0", "-d", dest.string()}, ca);
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_EQ(refused.err.rfind("Error: ", 0), 0u) << refused.err;
+  EXPECT_TRUE(testing::list_files(dest).empty());
+  // And without the CA, the server's certificate is not trusted.
+  auto untrusted = with({"pull", "oci://" + host_ + "/charts/demo:1.0.0", "-d", dest.string()}, {});
+  EXPECT_EQ(untrusted.code, 1);
+  EXPECT_NE(untrusted.err.find("certificate"), std::string::npos) << untrusted.err;
 }
 
 }  // namespace
