@@ -21,12 +21,12 @@ std::string prompt(const std::string& label, bool secret) {
   if (secret && ::isatty(STDIN_FILENO) != 0 && ::tcgetattr(STDIN_FILENO, &saved) == 0) {
     termios quiet = saved;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    restore = ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+    restore = ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0;
   }
   std::string line;
   std::getline(std::cin, line);
   if (restore) {
-    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
     std::cerr << "\n";
   }
   if (!line.empty() && line.back() == '\r') line.pop_back();

@@ -333,25 +333,27 @@ TEST_F(ClientErrors, MutualTlsWithDistribution) {
     ASSERT_EQ(sh("openssl req -newkey rsa:2048 -nodes -keyout " + who + ".key -out " + who +
                  ".csr -subj /CN=" + who + " 2>/dev/null"),
               0);
-    ASSERT_EQ(sh("openssl x509 -req -in " + who + ".csr -CA ca.crt -CAkey ca.key -CAcreateserial "
-                 "-out " + who + ".crt -days 2 -extfile ext.cnf 2>/dev/null"),
+    ASSERT_EQ(sh("openssl x509 -req -in " + who +
+                 ".csr -CA ca.crt -CAkey ca.key -CAcreateserial "
+                 "-out " +
+                 who + ".crt -days 2 -extfile ext.cnf 2>/dev/null"),
               0);
   }
   int port = free_port();
   host_ = "127.0.0.1:" + std::to_string(port);
-  testing::write(d / "dist.yml",
-                 "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: " +
-                     (d / "dist").string() + "\nhttp:\n  addr: " + host_ +
-                     "\n  tls:\n    certificate: " + (d / "srv.crt").string() +
-                     "\n    key: " + (d / "srv.key").string() +
-                     "\n    clientcas:\n      - " + (d / "ca.crt").string() + "\n");
+  testing::write(
+      d / "dist.yml",
+      "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: " +
+          (d / "dist").string() + "\nhttp:\n  addr: " + host_ + "\n  tls:\n    certificate: " +
+          (d / "srv.crt").string() + "\n    key: " + (d / "srv.key").string() +
+          "\n    clientcas:\n      - " + (d / "ca.crt").string() + "\n");
   server_ = std::make_unique<testing::Process>(
       std::vector<std::string>{"/usr/bin/docker-registry", "serve", (d / "dist.yml").string()});
   auto tgz = package("demo", "1.0.0");
   std::vector<std::string> ca = {"--ca-file", (d / "ca.crt").string()};
-  std::vector<std::string> mtls = {"--ca-file", (d / "ca.crt").string(), "--cert-file",
-                                   (d / "cli.crt").string(), "--key-file",
-                                   (d / "cli.key").string()};
+  std::vector<std::string> mtls = {"--ca-file",   (d / "ca.crt").string(),
+                                   "--cert-file", (d / "cli.crt").string(),
+                                   "--key-file",  (d / "cli.key").string()};
   auto with = [&](std::vector<std::string> args, const std::vector<std::string>& flags) {
     args.insert(args.begin(), CH_BINARY);
     args.insert(args.end(), flags.begin(), flags.end());
@@ -379,6 +381,81 @@ TEST_F(ClientErrors, MutualTlsWithDistribution) {
   auto untrusted = with({"pull", "oci://" + host_ + "/charts/demo:1.0.0", "-d", dest.string()}, {});
   EXPECT_EQ(untrusted.code, 1);
   EXPECT_NE(untrusted.err.find("certificate"), std::string::npos) << untrusted.err;
+}
+
+}  // namespace
+}  // namespace ch
+
+namespace ch {
+namespace {
+
+// The token flows of spec §5.4 against charthouse serve's token server: anonymous tokens for
+// public repositories, an identity (refresh) token used through the OAuth2 POST, the
+// loopback plain-HTTP fallback (no --plain-http), namespace search through the catalog, and
+// `registry login` prompting on a terminal.
+TEST_F(ClientErrors, TokenFlowsAndTerminalLogin) {
+  auto htpasswd = tmp_.path() / "htpasswd";
+  ASSERT_EQ(run({"/usr/bin/htpasswd", "-bcB", htpasswd.string(), "alice", "wonderland"}).code, 0);
+  testing::write(tmp_.path() / "access.yaml",
+                 "anonymous: {pull: [\"public/*\"]}\n"
+                 "users:\n  alice: {pull: [\"*\"], push: [\"*\"], catalog: true}\n");
+  start({"--auth", "token", "--htpasswd", htpasswd.string(), "--access",
+         (tmp_.path() / "access.yaml").string()});
+  auto tgz = package("demo", "1.0.0");
+  auto bare = [&](std::vector<std::string> args) {  // no --plain-http: loopback fallback
+    args.insert(args.begin(), CH_BINARY);
+    return run(args, tmp_.path(), env());
+  };
+  for (std::string ns : {"public", "private"}) {
+    auto p = bare({"push", tgz.string(), "oci://" + host_ + "/" + ns, "--username", "alice",
+                   "--password", "wonderland"});
+    ASSERT_EQ(p.code, 0) << p.err << server_->stderr_text();
+  }
+  // Anonymous: a token without credentials for public/*, nothing for the rest.
+  auto dest = tmp_.path() / "anon";
+  stdfs::create_directories(dest);
+  auto a = bare({"pull", "oci://" + host_ + "/public/demo:1.0.0", "-d", dest.string()});
+  EXPECT_EQ(a.code, 0) << a.err;
+  EXPECT_TRUE(stdfs::exists(dest / "demo-1.0.0.tgz"));
+  a = bare({"pull", "oci://" + host_ + "/private/demo:1.0.0", "-d", dest.string()});
+  EXPECT_EQ(a.code, 1);
+  EXPECT_NE(a.err.find("401"), std::string::npos) << a.err;
+
+  // An identity token (what a registry's OAuth2 password grant returns) stored as Docker's
+  // "identitytoken": charthouse trades it for access tokens with grant_type=refresh_token.
+  auto grant = http_.request("POST", "http://" + host_ + "/token",
+                             {"Content-Type: application/x-www-form-urlencoded"},
+                             "grant_type=password&username=alice&password=wonderland&service="
+                             "charthouse&client_id=test");
+  ASSERT_EQ(grant.status, 200) << grant.body;
+  auto at = grant.body.find("\"refresh_token\":\"");
+  ASSERT_NE(at, std::string::npos) << grant.body;
+  std::string refresh = grant.body.substr(at + 17, grant.body.find('"', at + 17) - at - 17);
+  testing::write(tmp_.path() / "hc/registry/config.json",
+                 "{\"auths\":{\"" + host_ + "\":{\"identitytoken\":\"" + refresh + "\"}}}");
+  auto r = bare({"pull", "oci://" + host_ + "/private/demo:1.0.0", "-d", dest.string(), "--untar"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(stdfs::exists(dest / "demo/Chart.yaml"));
+  // Namespace search walks the catalog (alice may list it).
+  auto s = bare({"search", "oci://" + host_ + "/private", "-o", "yaml"});
+  EXPECT_EQ(s.code, 0) << s.err;
+  EXPECT_EQ(s.out, "- app_version: \"\"\n  description: \"\"\n  name: oci://" + host_ +
+                       "/private/demo\n  version: 1.0.0\n");
+  stdfs::remove(tmp_.path() / "hc/registry/config.json");
+
+  // On a terminal (script(1) gives the command a pty) login prompts for what is missing; the
+  // password, typed once the prompt is up, is not echoed.
+  auto login = run({"/bin/sh", "-c",
+                    "(printf 'alice\\n'; sleep 1; printf 'wonderland\\n') | script -qec '" +
+                        std::string(CH_BINARY) + " registry login " + host_ + "' /dev/null"},
+                   tmp_.path(), env());
+  EXPECT_EQ(login.code, 0) << login.out << login.err;
+  EXPECT_NE(login.out.find("Username: "), std::string::npos) << login.out;
+  EXPECT_NE(login.out.find("Password: "), std::string::npos) << login.out;
+  EXPECT_EQ(login.out.find("wonderland"), std::string::npos) << "the password was echoed";
+  EXPECT_NE(login.out.find("Login Succeeded"), std::string::npos) << login.out;
+  EXPECT_NE(testing::read(tmp_.path() / "hc/registry/config.json").find("YWxpY2U6d29uZGVybGFuZA=="),
+            std::string::npos);
 }
 
 }  // namespace

@@ -58,6 +58,10 @@ struct Scenario {
   }
 };
 
+void PrintTo(const Scenario& s, std::ostream* os) {
+  *os << s.name();
+}
+
 class ClientInterop : public ::testing::TestWithParam<Scenario> {
  protected:
   static void SetUpTestSuite() {
