@@ -124,7 +124,7 @@ PushResult push_chart(const PushOptions& options) {
   const std::string& host = ref.registry;
   const std::string& repository = ref.repository;
   // A manifest already stored means its blobs are too (what oras's Copy assumes).
-  if (!client.head_manifest(host, repository, manifest_digest)) {
+  if (!client.head_manifest(host, repository, manifest_digest, true)) {
     auto upload = [&](const oci::Descriptor& blob, const std::filesystem::path& file,
                       const std::string& data, client::ProgressFn progress) {
       if (client.blob_exists(host, repository, blob.digest)) return;

@@ -427,12 +427,14 @@ FetchedManifest RegistryClient::get_manifest(const std::string& host, const std:
 
 std::optional<Descriptor> RegistryClient::head_manifest(const std::string& host,
                                                         const std::string& repository,
-                                                        const std::string& reference) {
+                                                        const std::string& reference,
+                                                        bool for_push) {
   Request request;
   request.method = "HEAD";
   request.url = base_url(host) + "/v2/" + repository + "/manifests/" + reference;
   request.headers.emplace_back("Accept", manifest_accept());
-  Response r = send(host, request, {pull_scope(repository)});
+  Response r =
+      send(host, request, {for_push ? push_scope(repository) : pull_scope(repository)});
   if (r.status == 404) return std::nullopt;
   if (r.status != 200) throw_status(request, r);
   Descriptor d;

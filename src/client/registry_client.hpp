@@ -57,9 +57,10 @@ class RegistryClient {
   // Error(kNotFound) for an unknown manifest.
   FetchedManifest get_manifest(const std::string& host, const std::string& repository,
                                const std::string& reference);
-  // HEAD; nullopt when the registry answers 404.
+  // HEAD; nullopt when the registry answers 404. for_push asks for a pull+push token up
+  // front (as Helm 4.2.4+ does), so the uploads that follow reuse it.
   std::optional<Descriptor> head_manifest(const std::string& host, const std::string& repository,
-                                          const std::string& reference);
+                                          const std::string& reference, bool for_push = false);
   // PUT by tag or digest; returns the digest of the bytes.
   std::string put_manifest(const std::string& host, const std::string& repository,
                            const std::string& reference, const std::string& bytes,
