@@ -6,11 +6,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "client/credential_key.hpp"
+#include "core/base64.hpp"
 #include "core/error.hpp"
 #include "core/file.hpp"
 #include "core/gojson.hpp"
@@ -21,28 +21,6 @@ extern char** environ;
 namespace ch::client {
 
 namespace {
-
-std::string base64_encode(std::string_view in) {
-  std::string out(4 * ((in.size() + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()),
-                          static_cast<int>(in.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-bool base64_decode(std::string_view in, std::string& out) {
-  if (in.size() % 4 != 0) return false;
-  out.assign(3 * in.size() / 4, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()),
-                          static_cast<int>(in.size()));
-  if (n < 0) return false;
-  size_t pad = 0;
-  for (size_t i = in.size(); i > 0 && in[i - 1] == '='; --i) ++pad;
-  out.resize(static_cast<size_t>(n) - pad);
-  return true;
-}
 
 std::filesystem::path env_path(const char* name) {
   const char* v = std::getenv(name);
@@ -104,10 +82,11 @@ Credential from_auth_entry(const nlohmann::json& entry, const std::filesystem::p
   if (!entry.is_object()) return c;
   std::string auth = string_field(entry, "auth");
   if (!auth.empty()) {
-    std::string decoded;
-    if (!base64_decode(auth, decoded))
+    std::optional<std::string> decoded_or = base64_decode(auth);
+    if (!decoded_or)
       throw Error(ErrorCode::kInvalidArgument,
                   file.string() + ": invalid auth configuration file: bad base64 in \"auth\"");
+    const std::string& decoded = *decoded_or;
     auto colon = decoded.find(':');
     if (colon == std::string::npos)
       throw Error(ErrorCode::kInvalidArgument,

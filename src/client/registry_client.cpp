@@ -1,12 +1,11 @@
 #include "client/registry_client.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/base64.hpp"
 #include "core/digest.hpp"
 #include "core/error.hpp"
 #include "oci/media_types.hpp"
@@ -21,15 +20,6 @@ std::string manifest_accept() {
   return std::string(oci::kDockerManifest) + ", " + std::string(oci::kDockerManifestList) + ", " +
          std::string(oci::kImageManifest) + ", " + std::string(oci::kImageIndex) +
          ", application/vnd.oci.artifact.manifest.v1+json";
-}
-
-std::string base64(std::string_view in) {
-  std::string out(4 * ((in.size() + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()),
-                          static_cast<int>(in.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
 }
 
 std::string url_escape(std::string_view s) {
@@ -282,7 +272,8 @@ std::string RegistryClient::fetch_token(const std::string& host, const std::stri
     for (const std::string& s : scopes) request.url += "&scope=" + url_escape(s);
     if (!credential.username.empty() || !credential.password.empty())
       request.headers.emplace_back(
-          "Authorization", "Basic " + base64(credential.username + ":" + credential.password));
+          "Authorization",
+          "Basic " + base64_encode(credential.username + ":" + credential.password));
   }
   Response response = transport_.send(request);
   if (response.status != 200) {
@@ -323,7 +314,7 @@ Response RegistryClient::send(const std::string& host, Request request,
     if (s.basic) {
       lock.unlock();
       Credential c = credential();
-      set_auth("Basic " + base64(c.username + ":" + c.password));
+      set_auth("Basic " + base64_encode(c.username + ":" + c.password));
     } else if (auto it = s.tokens.find(scope_key); it != s.tokens.end()) {
       set_auth("Bearer " + it->second);
     }
@@ -356,7 +347,7 @@ Response RegistryClient::send(const std::string& host, Request request,
   Credential c = credential();
   if (scheme == "basic") {
     if (c.username.empty() || c.password.empty()) return response;
-    set_auth("Basic " + base64(c.username + ":" + c.password));
+    set_auth("Basic " + base64_encode(c.username + ":" + c.password));
     if (credential_override == nullptr) {
       std::lock_guard lock(s.mutex);
       s.basic = true;
@@ -433,8 +424,7 @@ std::optional<Descriptor> RegistryClient::head_manifest(const std::string& host,
   request.method = "HEAD";
   request.url = base_url(host) + "/v2/" + repository + "/manifests/" + reference;
   request.headers.emplace_back("Accept", manifest_accept());
-  Response r =
-      send(host, request, {for_push ? push_scope(repository) : pull_scope(repository)});
+  Response r = send(host, request, {for_push ? push_scope(repository) : pull_scope(repository)});
   if (r.status == 404) return std::nullopt;
   if (r.status != 200) throw_status(request, r);
   Descriptor d;

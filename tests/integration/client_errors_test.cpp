@@ -23,19 +23,6 @@ namespace stdfs = std::filesystem;
 using testing::run;
 using testing::RunResult;
 
-// A port nothing listens on right now (the kernel's choice), for docker-registry.
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 class ClientErrors : public ::testing::Test {
  protected:
   void start(const std::vector<std::string>& extra = {}) {
@@ -339,7 +326,7 @@ TEST_F(ClientErrors, MutualTlsWithDistribution) {
                  who + ".crt -days 2 -extfile ext.cnf 2>/dev/null"),
               0);
   }
-  int port = free_port();
+  int port = testing::free_port();
   host_ = "127.0.0.1:" + std::to_string(port);
   testing::write(
       d / "dist.yml",

@@ -25,18 +25,6 @@ using testing::RunResult;
 const std::string kHelm3 = std::string(CH_TOOLS_DIR) + "/helm-3.17.3/helm";
 const std::string kHelm4 = std::string(CH_TOOLS_DIR) + "/helm-4.1.4/helm";
 
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 std::string line_with(const std::string& text, const std::string& prefix) {
   auto at = text.find(prefix);
   if (at == std::string::npos) return {};
@@ -101,7 +89,7 @@ class ClientInterop : public ::testing::TestWithParam<Scenario> {
       server_ = testing::start_server(CH_BINARY, (tmp_.path() / "store").string(), extra, &port);
       host_ = "127.0.0.1:" + std::to_string(port);
     } else {
-      int port = free_port();
+      int port = testing::free_port();
       host_ = "127.0.0.1:" + std::to_string(port);
       std::string config =
           "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n"

@@ -45,4 +45,8 @@ class Process {
 std::unique_ptr<Process> start_server(const std::string& binary, const std::string& root,
                                       const std::vector<std::string>& extra, int* port);
 
+// A loopback TCP port nothing listens on right now (the kernel's choice), for peers such as
+// docker-registry that cannot bind port 0 and report it.
+int free_port();
+
 }  // namespace ch::testing

@@ -14,7 +14,7 @@
 #include "core/file.hpp"
 #include "registry/auth/access.hpp"
 #include "registry/auth/auth.hpp"
-#include "registry/auth/base64.hpp"
+#include "core/base64.hpp"
 #include "registry/auth/htpasswd.hpp"
 #include "registry/auth/jwt.hpp"
 #include "testing.hpp"

@@ -9,7 +9,7 @@
 #include "core/digest.hpp"
 #include "core/error.hpp"
 #include "registry/auth/access.hpp"
-#include "registry/auth/base64.hpp"
+#include "core/base64.hpp"
 #include "registry/auth/htpasswd.hpp"
 #include "registry/auth/jwt.hpp"
 

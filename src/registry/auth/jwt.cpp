@@ -17,7 +17,7 @@
 #include "core/digest.hpp"
 #include "core/error.hpp"
 #include "core/file.hpp"
-#include "registry/auth/base64.hpp"
+#include "core/base64.hpp"
 
 namespace ch::registry::auth {
 

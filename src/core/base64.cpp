@@ -1,8 +1,8 @@
-#include "registry/auth/base64.hpp"
+#include "core/base64.hpp"
 
 #include <cstdint>
 
-namespace ch::registry::auth {
+namespace ch {
 
 namespace {
 
@@ -93,4 +93,4 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   return decode(text, true);
 }
 
-}  // namespace ch::registry::auth
+}  // namespace ch

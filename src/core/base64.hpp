@@ -1,4 +1,4 @@
-// Base64 for the auth layer: standard alphabet (HTTP Basic credentials) and the unpadded
+// Base64: standard alphabet (HTTP Basic credentials, Docker config "auth") and the unpadded
 // URL-safe alphabet of JWS (RFC 7515 §2).
 #pragma once
 
@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace ch::registry::auth {
+namespace ch {
 
 std::string base64_encode(std::string_view data);     // standard alphabet, padded
 std::string base64url_encode(std::string_view data);  // URL-safe alphabet, no padding
@@ -17,4 +17,4 @@ std::optional<std::string> base64_decode(std::string_view text);
 // URL-safe alphabet, no padding allowed (JWS). nullopt when malformed.
 std::optional<std::string> base64url_decode(std::string_view text);
 
-}  // namespace ch::registry::auth
+}  // namespace ch
