@@ -8,9 +8,11 @@
 #include <thread>
 
 #include "actions/registry_chart.hpp"
+#include "actions/table.hpp"
 #include "core/error.hpp"
 #include "core/gojson.hpp"
 #include "core/goyaml.hpp"
+#include "core/parallel.hpp"
 #include "core/semver.hpp"
 #include "oci/manifest.hpp"
 #include "oci/media_types.hpp"
@@ -18,63 +20,7 @@
 
 namespace ch::actions {
 
-namespace {
-
-// Runs jobs(i) for i in [0, n) on up to `threads` threads; rethrows the first failure.
-void parallel_for(size_t n, int threads, const std::function<void(size_t)>& job) {
-  std::atomic<size_t> next{0};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  auto worker = [&] {
-    for (size_t i = next++; i < n; i = next++) {
-      try {
-        job(i);
-      } catch (...) {
-        std::lock_guard lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
-        next = n;
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  int count = static_cast<int>(std::min<size_t>(n, static_cast<size_t>(std::max(threads, 1))));
-  for (int i = 1; i < count; ++i) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
-  if (failure) std::rethrow_exception(failure);
-}
-
-// Go's runewidth.Truncate(s, 50, "...") as uitable applies it (ASCII width; multi-byte
-// runes count as one column).
-std::string truncate_cell(const std::string& s, size_t width) {
-  auto runes = [](const std::string& t) {
-    size_t n = 0;
-    for (unsigned char c : t)
-      if ((c & 0xC0) != 0x80) ++n;
-    return n;
-  };
-  if (runes(s) <= width) return s;
-  std::string out;
-  size_t n = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if ((c & 0xC0) != 0x80) {
-      if (n == width - 3) break;
-      ++n;
-    }
-    out += s[i];
-  }
-  return out + "...";
-}
-
-size_t rune_count(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::vector<SearchEntry> search_charts(const SearchOptions& options) {
   oci::Reference base = oci::Reference::parse(options.url);
@@ -105,8 +51,8 @@ std::vector<SearchEntry> search_charts(const SearchOptions& options) {
     if (under.empty() && repos.empty())
       throw Error(ErrorCode::kNotFound, "no chart found at " + options.url);
     std::vector<std::vector<std::string>> tags(under.size());
-    parallel_for(under.size(), options.parallelism,
-                 [&](size_t i) { tags[i] = client.list_tags(host, under[i]); });
+    core::parallel_for(under.size(), options.parallelism,
+                       [&](size_t i) { tags[i] = client.list_tags(host, under[i]); });
     for (size_t i = 0; i < under.size(); ++i) repos.emplace_back(under[i], std::move(tags[i]));
   }
 
@@ -126,7 +72,7 @@ std::vector<SearchEntry> search_charts(const SearchOptions& options) {
   }
   // Each version's description and app version come from its config blob.
   std::vector<bool> is_chart(entries.size(), false);
-  parallel_for(entries.size(), options.parallelism, [&](size_t i) {
+  core::parallel_for(entries.size(), options.parallelism, [&](size_t i) {
     const std::string& t = tags[i];
     std::string repository = t.substr(0, t.rfind(':'));
     client::FetchedManifest m = client.get_manifest(host, repository, t.substr(t.rfind(':') + 1));
@@ -183,21 +129,7 @@ std::string render_search(const std::vector<SearchEntry>& entries, const std::st
       {"NAME", "CHART VERSION", "APP VERSION", "DESCRIPTION"}};
   for (const SearchEntry& e : entries)
     rows.push_back({e.name, e.version, e.app_version, e.description});
-  std::vector<size_t> widths(4, 0);
-  for (auto& row : rows)
-    for (size_t c = 0; c < 4; ++c) {
-      row[c] = truncate_cell(row[c], 50);
-      widths[c] = std::max(widths[c], rune_count(row[c]));
-    }
-  std::string out;
-  for (const auto& row : rows) {
-    for (size_t c = 0; c < 4; ++c) {
-      if (c > 0) out += '\t';
-      out += row[c] + std::string(widths[c] - rune_count(row[c]), ' ');
-    }
-    out += '\n';
-  }
-  return out;
+  return render_table(rows, 50);
 }
 
 }  // namespace ch::actions

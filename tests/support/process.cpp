@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <stdexcept>
 #include <thread>
 
@@ -139,6 +140,49 @@ int free_port() {
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   ::close(fd);
   return ntohs(addr.sin_port);
+}
+
+std::unique_ptr<Process> start_nginx(const std::string& root, const std::string& work, int* port,
+                                     const std::string& htpasswd) {
+  *port = free_port();
+  std::string conf = work + "/nginx.conf";
+  std::string auth =
+      htpasswd.empty() ? ""
+                       : "    auth_basic \"charts\";\n    auth_basic_user_file " + htpasswd + ";\n";
+  // Workers of a root master run as www-data, which cannot read the tests' private temp
+  // directories: keep them as the user running the tests.
+  std::string user = ::geteuid() == 0 ? "user root;\n" : "";
+  std::string text =
+      user + "worker_processes 1;\nerror_log " + work + "/nginx-error.log;\npid " + work +
+      "/nginx.pid;\nevents { worker_connections 64; }\nhttp {\n  access_log off;\n"
+      "  client_body_temp_path " +
+      work + "/nginx-body;\n  proxy_temp_path " + work + "/nginx-proxy;\n  fastcgi_temp_path " +
+      work + "/nginx-fcgi;\n  uwsgi_temp_path " + work + "/nginx-uwsgi;\n  scgi_temp_path " + work +
+      "/nginx-scgi;\n"
+      "  types { application/x-yaml yaml; application/gzip tgz; }\n"
+      "  server {\n    listen 127.0.0.1:" +
+      std::to_string(*port) + ";\n    root " + root + ";\n" + auth + "  }\n}\n";
+  {
+    FILE* f = std::fopen(conf.c_str(), "w");
+    if (f == nullptr) throw std::runtime_error("cannot write " + conf);
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+  }
+  auto nginx = std::make_unique<Process>(
+      std::vector<std::string>{"/usr/sbin/nginx", "-p", work, "-c", conf, "-g", "daemon off;"});
+  for (int i = 0; i < 200; ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(*port));
+    bool up = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    if (up) return nginx;
+    if (!nginx->running()) throw std::runtime_error("nginx exited: " + nginx->stderr_text());
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  throw std::runtime_error("nginx did not start: " + nginx->stderr_text());
 }
 
 }  // namespace ch::testing

@@ -45,6 +45,13 @@ class Process {
 std::unique_ptr<Process> start_server(const std::string& binary, const std::string& root,
                                       const std::vector<std::string>& extra, int* port);
 
+// Starts Debian's nginx in the foreground serving the files under `root` on 127.0.0.1 (a
+// free port, written to *port), its pid/log/temp files under `work`; with `htpasswd`
+// non-empty every request needs Basic credentials from that file. Returns once it accepts
+// connections.
+std::unique_ptr<Process> start_nginx(const std::string& root, const std::string& work, int* port,
+                                     const std::string& htpasswd = {});
+
 // A loopback TCP port nothing listens on right now (the kernel's choice), for peers such as
 // docker-registry that cannot bind port 0 and report it.
 int free_port();
