@@ -30,11 +30,13 @@ std::string last_element(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+}  // namespace
+
 // Helm's chartutil.Expand: the archive's files under <dir>/<Chart.yaml name>/, files 0644,
 // directories 0755. Written into a temporary directory first and renamed into place, so a
 // failure leaves nothing behind.
-std::filesystem::path expand(const std::filesystem::path& archive,
-                             const std::filesystem::path& dir) {
+std::filesystem::path expand_chart(const std::filesystem::path& archive,
+                                   const std::filesystem::path& dir) {
   std::string gz = fs::read_file(archive, chart::kMaxArchiveSize + 1);
   std::vector<chart::File> files = chart::read_archive_files(gz);
   chart::Chart chart = chart::load_files(files);  // validates, and names the directory
@@ -61,8 +63,6 @@ std::filesystem::path expand(const std::filesystem::path& archive,
   std::filesystem::rename(root, target);
   return target;
 }
-
-}  // namespace
 
 PullResult pull_chart(const PullOptions& options) {
   client::RegistryClient client(options.client);
@@ -99,7 +99,7 @@ PullResult pull_chart(const PullOptions& options) {
     throw Error(ErrorCode::kAlreadyExists, "failed to untar: a file or directory with the name " +
                                                check.string() + " already exists");
   std::filesystem::create_directories(dir);
-  result.saved = expand(fetched.chart, dir);
+  result.saved = expand_chart(fetched.chart, dir);
   if (fetched.prov) copy_atomic(*fetched.prov, dir / (basename + ".prov"));
   return result;
 }

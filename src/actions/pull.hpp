@@ -32,4 +32,10 @@ struct PullResult {
 
 PullResult pull_chart(const PullOptions& options);
 
+// Helm's chartutil.Expand: the archive's files under <dir>/<chart name>/ (files 0644,
+// directories 0755), through a temporary directory so a failure leaves nothing behind.
+// Throws Error(kAlreadyExists) when that directory exists.
+std::filesystem::path expand_chart(const std::filesystem::path& archive,
+                                   const std::filesystem::path& dir);
+
 }  // namespace ch::actions

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "repo/index.hpp"
 #include "repo/repositories.hpp"
@@ -21,5 +23,41 @@ repo::IndexFile fetch_index(const repo::RepoEntry& entry, const std::filesystem:
 std::filesystem::path download_chart_version(const repo::RepoEntry& entry,
                                              const repo::ChartVersion& version,
                                              const std::filesystem::path& dest_file);
+
+// Where Helm keeps repositories.yaml and the repository cache, from the environment.
+struct RepoPaths {
+  std::filesystem::path config;  // $HELM_REPOSITORY_CONFIG or <config home>/repositories.yaml
+  std::filesystem::path cache;   // $HELM_REPOSITORY_CACHE or <cache home>/repository
+  static RepoPaths from_environment();
+};
+
+// `repo add`: returns Helm's line ("\"NAME\" has been added to your repositories").
+std::string repo_add(const RepoPaths& paths, const repo::RepoEntry& entry, bool force_update);
+// `repo remove NAME...`: one line per repository removed.
+std::string repo_remove(const RepoPaths& paths, const std::vector<std::string>& names);
+// `repo update [NAME...]`: Helm's lines; failures are reported and skipped unless
+// fail_on_error.
+std::string repo_update(const RepoPaths& paths, const std::vector<std::string>& names,
+                        bool fail_on_error);
+// `repo list -o table|json|yaml`.
+std::string repo_list(const RepoPaths& paths, const std::string& format);
+// `repo index DIR [--url] [--merge] [--json]`: writes DIR/index.yaml atomically.
+void repo_index(const std::filesystem::path& dir, const std::string& url,
+                const std::filesystem::path& merge, bool json);
+
+struct ClassicPullOptions {
+  std::string chart;     // REPO/CHART, or CHART with repo_url
+  std::string repo_url;  // --repo
+  std::string version;
+  bool devel = false;
+  std::string username, password;
+  bool pass_credentials = false;
+  std::filesystem::path destination = ".";
+  bool untar = false;
+  std::filesystem::path untar_dir = ".";
+};
+// `pull REPO/CHART` and `pull CHART --repo URL`: resolves the version in the repository's
+// index and writes the archive (verified against the index digest) or expands it.
+std::filesystem::path pull_classic(const RepoPaths& paths, const ClassicPullOptions& options);
 
 }  // namespace ch::actions

@@ -39,7 +39,7 @@ std::string render_table(const std::vector<std::vector<std::string>>& input, siz
   std::vector<size_t> widths(columns, 0);
   for (auto& row : rows)
     for (size_t c = 0; c < row.size(); ++c) {
-      row[c] = truncate_cell(row[c], max_col_width);
+      if (max_col_width > 0) row[c] = truncate_cell(row[c], max_col_width);
       widths[c] = std::max(widths[c], rune_count(row[c]));
     }
   std::string out;

@@ -8,6 +8,7 @@
 
 namespace ch::actions {
 
+// max_col_width 0: no limit.
 std::string render_table(const std::vector<std::vector<std::string>>& rows, size_t max_col_width);
 
 }  // namespace ch::actions

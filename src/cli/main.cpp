@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   ch::cli::add_registry_command(app);
   ch::cli::add_search_command(app);
   ch::cli::add_dependency_command(app);
+  ch::cli::add_repo_command(app);
   ch::cli::add_lint_command(app);
   ch::cli::add_serve_command(app);
   ch::cli::add_gc_command(app);

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "actions/pull.hpp"
+#include "actions/repo.hpp"
 #include "cli/client_flags.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
@@ -13,6 +14,8 @@ void add_pull_command(CLI::App& app) {
     actions::PullOptions options;
     std::string untar_dir = ".";
     std::string destination = ".";
+    std::string repo_url;
+    bool pass_credentials = false;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
@@ -38,6 +41,9 @@ void add_pull_command(CLI::App& app) {
                   "location to write the chart. If this and untardir are specified, untardir "
                   "is appended to this")
       ->capture_default_str();
+  cmd->add_option("--repo", args->repo_url,
+                  "chart repository url where to locate the requested chart");
+  cmd->add_flag("--pass-credentials", args->pass_credentials, "pass credentials to all domains");
   add_client_flags(cmd, args->options.client, true);
   cmd->callback([args] {
     for (const std::string& chart : args->charts) {
@@ -45,9 +51,22 @@ void add_pull_command(CLI::App& app) {
       opts.url = chart;
       opts.untar_dir = args->untar_dir;
       opts.destination = args->destination;
-      if (chart.rfind("oci://", 0) != 0)
-        throw Error(ErrorCode::kInvalidArgument,
-                    "only oci:// references are supported yet: " + chart);
+      if (chart.rfind("oci://", 0) != 0) {
+        // A classic repository: REPO/CHART, or CHART with --repo URL. Helm prints nothing.
+        actions::ClassicPullOptions c;
+        c.chart = chart;
+        c.repo_url = args->repo_url;
+        c.version = opts.version;
+        c.devel = opts.devel;
+        c.username = opts.client.username;
+        c.password = opts.client.password;
+        c.pass_credentials = args->pass_credentials;
+        c.destination = opts.destination;
+        c.untar = opts.untar;
+        c.untar_dir = opts.untar_dir;
+        actions::pull_classic(actions::RepoPaths::from_environment(), c);
+        continue;
+      }
       opts.progress = terminal_progress("Pulling");
       actions::PullResult result = actions::pull_chart(opts);
       print_ref_lines("Pulled", result.printed_ref, result.digest,
