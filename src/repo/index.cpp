@@ -220,8 +220,32 @@ std::string IndexFile::to_yaml() const {
   return goyaml::json_to_yaml(document(*this));
 }
 
+// `helm repo index --json` marshals the Go structs: IndexFile's and ChartVersion's field
+// order (the embedded Metadata first), map keys sorted.
 std::string IndexFile::to_json() const {
-  return gojson::marshal_indent(document(*this), "  ");
+  nlohmann::ordered_json doc;
+  doc["apiVersion"] = api_version;
+  doc["generated"] = generated.empty() ? "0001-01-01T00:00:00Z" : generated;
+  nlohmann::ordered_json all = nlohmann::ordered_json::object();
+  for (const auto& [name, versions] : entries) {  // std::map: sorted like Go's map keys
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const ChartVersion& v : versions) {
+      nlohmann::ordered_json e = v.metadata.to_json();
+      e["urls"] = v.urls;
+      e["created"] = v.created.empty() ? "0001-01-01T00:00:00Z" : v.created;
+      if (v.removed) e["removed"] = true;
+      e["digest"] = v.digest;
+      list.push_back(e);
+    }
+    all[name] = list;
+  }
+  doc["entries"] = all;
+  if (!annotations.empty()) {
+    nlohmann::ordered_json a = nlohmann::ordered_json::object();
+    for (const auto& [k, v] : annotations) a[k] = v;
+    doc["annotations"] = a;
+  }
+  return gojson::marshal_indent(doc, "  ");
 }
 
 IndexFile index_directory(const std::filesystem::path& dir, const std::string& base_url) {

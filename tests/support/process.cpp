@@ -152,8 +152,10 @@ std::unique_ptr<Process> start_nginx(const std::string& root, const std::string&
   // Workers of a root master run as www-data, which cannot read the tests' private temp
   // directories: keep them as the user running the tests.
   std::string user = ::geteuid() == 0 ? "user root;\n" : "";
+  // One process (no master/worker split), so stopping the Process stops nginx for good.
   std::string text =
-      user + "worker_processes 1;\nerror_log " + work + "/nginx-error.log;\npid " + work +
+      user + "master_process off;\nworker_processes 1;\nerror_log " + work +
+      "/nginx-error.log;\npid " + work +
       "/nginx.pid;\nevents { worker_connections 64; }\nhttp {\n  access_log off;\n"
       "  client_body_temp_path " +
       work + "/nginx-body;\n  proxy_temp_path " + work + "/nginx-proxy;\n  fastcgi_temp_path " +
