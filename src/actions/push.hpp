@@ -27,12 +27,4 @@ struct PushResult {
 
 PushResult push_chart(const PushOptions& options);
 
-// Spec §1.4: the manifest annotations Helm computes from the chart metadata; `created` is
-// the value of org.opencontainers.image.created (empty = none).
-std::map<std::string, std::string> helm_annotations(const chart::Metadata& metadata,
-                                                    const std::string& created);
-
-// Go's time.Format(time.RFC3339) of a Unix time in the local time zone.
-std::string rfc3339_local(std::int64_t unix_seconds);
-
 }  // namespace ch::actions

@@ -56,6 +56,14 @@ Digest parse_digest(const std::string& text);
 bool looks_like_digest(const std::string& ref);
 std::string new_uuid();
 
+// Parses and validates a manifest pushed with `content_type`; fills everything the store
+// needs except digest and chart (400 MANIFEST_INVALID when malformed).
+store::Manifest parse_manifest(const std::string& name, const std::string& bytes,
+                               std::string content_type);
+// For a Helm chart manifest whose config blob is stored: its classic index entry (see
+// store::Manifest::chart); "" for anything else.
+std::string chart_info(Context& ctx, const store::Manifest& m);
+
 using Awaitable = boost::asio::awaitable<void>;
 Awaitable handle_blob(Context& ctx, http::Exchange& ex, const std::string& name,
                       const std::string& ref);
@@ -65,6 +73,9 @@ Awaitable handle_manifest(Context& ctx, http::Exchange& ex, const std::string& n
                           const std::string& ref);
 Awaitable handle_tags(Context& ctx, http::Exchange& ex, const std::string& name);
 Awaitable handle_catalog(Context& ctx, http::Exchange& ex);
+// The classic repository view and ChartMuseum API (charts.cpp): true when `path` was one
+// of their routes (and answered).
+boost::asio::awaitable<bool> handle_charts(Context& ctx, http::Exchange& ex);
 Awaitable handle_referrers(Context& ctx, http::Exchange& ex, const std::string& name,
                            const std::string& ref);
 

@@ -41,60 +41,6 @@ store::Descriptor descriptor(const json& d, const char* where) {
   return out;
 }
 
-// Parses and validates the manifest; fills everything the store needs.
-store::Manifest parse_manifest(const std::string& name, const std::string& bytes,
-                               std::string content_type) {
-  json doc = json::parse(bytes, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) invalid("not a JSON object");
-  std::string media_type = content_type;
-  if (doc.contains("mediaType")) {
-    if (!doc["mediaType"].is_string()) invalid("mediaType is not a string");
-    std::string field = doc["mediaType"].get<std::string>();
-    if (!content_type.empty() && content_type != field)
-      invalid("mediaType " + field + " does not match Content-Type " + content_type);
-    media_type = field;
-  }
-  if (media_type.empty()) invalid("no media type (Content-Type or mediaType)");
-  if (!doc.contains("schemaVersion") || doc["schemaVersion"] != 2)
-    invalid("schemaVersion must be 2");
-
-  store::Manifest m;
-  m.repository = name;
-  m.media_type = media_type;
-  m.bytes = bytes;
-  const bool image = media_type == oci::kImageManifest || media_type == oci::kDockerManifest;
-  const bool index = media_type == oci::kImageIndex || media_type == oci::kDockerManifestList;
-  if (!image && !index) invalid("unsupported manifest media type " + media_type);
-  if (image) {
-    if (!doc.contains("config")) invalid("config missing");
-    m.blobs.push_back(descriptor(doc["config"], "config"));
-    if (!doc.contains("layers") || !doc["layers"].is_array()) invalid("layers missing");
-    for (const auto& l : doc["layers"]) {
-      auto d = descriptor(l, "layers[]");
-      // Foreign (non-distributable) layers live elsewhere.
-      bool foreign = l.contains("urls") && d.media_type.find("foreign") != std::string::npos;
-      if (!foreign) m.blobs.push_back(d);
-    }
-    m.artifact_type = m.blobs.front().media_type;
-  } else {
-    if (!doc.contains("manifests") || !doc["manifests"].is_array()) invalid("manifests missing");
-    for (const auto& c : doc["manifests"]) m.manifests.push_back(descriptor(c, "manifests[]"));
-  }
-  if (doc.contains("artifactType")) {
-    if (!doc["artifactType"].is_string()) invalid("artifactType is not a string");
-    m.artifact_type = doc["artifactType"].get<std::string>();
-  }
-  if (doc.contains("subject")) m.subject = descriptor(doc["subject"], "subject");
-  if (doc.contains("annotations")) {
-    if (!doc["annotations"].is_object()) invalid("annotations is not an object");
-    for (auto it = doc["annotations"].begin(); it != doc["annotations"].end(); ++it) {
-      if (!it.value().is_string()) invalid("annotation values must be strings");
-      m.annotations[it.key()] = it.value();
-    }
-  }
-  return m;
-}
-
 Awaitable get(Context& ctx, http::Exchange& ex, const std::string& name, const std::string& ref) {
   const auto& req = ex.request();
   std::optional<Digest> digest;
@@ -163,6 +109,7 @@ Awaitable put(Context& ctx, http::Exchange& ex, const std::string& name, const s
     throw ApiError(400, "DIGEST_INVALID",
                    "manifest digest " + m.digest.str() + " does not match " + by_digest->str());
 
+  m.chart = chart_info(ctx, m);
   auto result = ctx.meta.put_manifest(m, tags);
   if (!result.missing.empty()) {
     json errors = json::array();
@@ -207,6 +154,59 @@ Awaitable remove(Context& ctx, http::Exchange& ex, const std::string& name,
 }
 
 }  // namespace
+
+store::Manifest parse_manifest(const std::string& name, const std::string& bytes,
+                               std::string content_type) {
+  json doc = json::parse(bytes, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) invalid("not a JSON object");
+  std::string media_type = content_type;
+  if (doc.contains("mediaType")) {
+    if (!doc["mediaType"].is_string()) invalid("mediaType is not a string");
+    std::string field = doc["mediaType"].get<std::string>();
+    if (!content_type.empty() && content_type != field)
+      invalid("mediaType " + field + " does not match Content-Type " + content_type);
+    media_type = field;
+  }
+  if (media_type.empty()) invalid("no media type (Content-Type or mediaType)");
+  if (!doc.contains("schemaVersion") || doc["schemaVersion"] != 2)
+    invalid("schemaVersion must be 2");
+
+  store::Manifest m;
+  m.repository = name;
+  m.media_type = media_type;
+  m.bytes = bytes;
+  const bool image = media_type == oci::kImageManifest || media_type == oci::kDockerManifest;
+  const bool index = media_type == oci::kImageIndex || media_type == oci::kDockerManifestList;
+  if (!image && !index) invalid("unsupported manifest media type " + media_type);
+  if (image) {
+    if (!doc.contains("config")) invalid("config missing");
+    m.blobs.push_back(descriptor(doc["config"], "config"));
+    if (!doc.contains("layers") || !doc["layers"].is_array()) invalid("layers missing");
+    for (const auto& l : doc["layers"]) {
+      auto d = descriptor(l, "layers[]");
+      // Foreign (non-distributable) layers live elsewhere.
+      bool foreign = l.contains("urls") && d.media_type.find("foreign") != std::string::npos;
+      if (!foreign) m.blobs.push_back(d);
+    }
+    m.artifact_type = m.blobs.front().media_type;
+  } else {
+    if (!doc.contains("manifests") || !doc["manifests"].is_array()) invalid("manifests missing");
+    for (const auto& c : doc["manifests"]) m.manifests.push_back(descriptor(c, "manifests[]"));
+  }
+  if (doc.contains("artifactType")) {
+    if (!doc["artifactType"].is_string()) invalid("artifactType is not a string");
+    m.artifact_type = doc["artifactType"].get<std::string>();
+  }
+  if (doc.contains("subject")) m.subject = descriptor(doc["subject"], "subject");
+  if (doc.contains("annotations")) {
+    if (!doc["annotations"].is_object()) invalid("annotations is not an object");
+    for (auto it = doc["annotations"].begin(); it != doc["annotations"].end(); ++it) {
+      if (!it.value().is_string()) invalid("annotation values must be strings");
+      m.annotations[it.key()] = it.value();
+    }
+  }
+  return m;
+}
 
 Awaitable handle_manifest(Context& ctx, http::Exchange& ex, const std::string& name,
                           const std::string& ref) {

@@ -275,6 +275,10 @@ Awaitable dispatch(Context& ctx, http::Exchange& ex) {
     check_name(m[1]);
     co_await handle_referrers(ctx, ex, m[1], m[2]);
   } else {
+    if (path.rfind("/v2/", 0) != 0) {
+      bool handled = co_await handle_charts(ctx, ex);
+      if (handled) co_return;
+    }
     throw ApiError(404, "NAME_UNKNOWN", "no route for " + path);
   }
 }

@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "core/base64.hpp"
 #include "core/digest.hpp"
 #include "core/error.hpp"
 #include "registry/auth/access.hpp"
-#include "core/base64.hpp"
 #include "registry/auth/htpasswd.hpp"
 #include "registry/auth/jwt.hpp"
 
@@ -315,6 +315,12 @@ Decision Authenticator::authorize(std::string_view authorization, const std::vec
       return impl_->authorize_token(authorization, needed, host, tls);
   }
   return refuse(401, kUnauthorized, "authentication required", {});
+}
+
+Decision Authenticator::authorize_basic(std::string_view authorization,
+                                        const std::vector<Scope>& needed) const {
+  if (impl_->config.mode == Mode::kNone) return allow("");
+  return impl_->authorize_htpasswd(authorization, needed);
 }
 
 TokenReply Authenticator::token(std::string_view method,

@@ -80,6 +80,10 @@ class Authenticator {
   Decision authorize(std::string_view authorization, const std::vector<Scope>& needed,
                      std::string_view host, bool tls) const;
 
+  // The classic chart-repository routes (index.yaml, archives, ChartMuseum API), whose
+  // clients only speak Basic: Basic credentials and the access rules in htpasswd and token
+  // modes alike (401 with a Basic challenge, 403 when the rules refuse).
+  Decision authorize_basic(std::string_view authorization, const std::vector<Scope>& needed) const;
   // The token endpoint. GET: params from the query (service, scope — repeatable, each may
   // also be a space-separated list —, offline_token, client_id), optional Basic credentials in
   // `authorization`; replies {"token","access_token","expires_in","issued_at"} plus

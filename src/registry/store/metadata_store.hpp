@@ -35,6 +35,17 @@ struct Manifest {
   nlohmann::ordered_json annotations = nlohmann::ordered_json::object();
   std::vector<Descriptor> blobs;      // config + layers: must exist in the repository
   std::vector<Descriptor> manifests;  // index children: must exist in the repository
+  // For a Helm chart (Helm config + chart layer): its entry in the classic index, as JSON
+  // {"entry": {chart metadata fields, created, digest}, "layer": "<digest>", "prov":
+  // "<digest>" or ""}, computed by the API when the manifest is pushed; empty otherwise.
+  std::string chart;
+};
+
+// A tag of a repository that points at a chart manifest.
+struct ChartTag {
+  std::string repository;
+  std::string tag;
+  std::shared_ptr<const Manifest> manifest;
 };
 
 struct PutManifestResult {
@@ -84,6 +95,13 @@ class MetadataStore {
   virtual Page list_repositories(const std::string& last, long n) = 0;
   // Manifests of `repo` whose subject is `subject`, optionally only those whose
   // artifact_type is in `artifact_types` (empty: no filter).
+  // Every tag pointing at a chart manifest in the repositories under `ns` (`ns` itself and
+  // any depth below it; "" = every repository), sorted by repository then tag. Costs what
+  // it returns, from memory.
+  virtual std::vector<ChartTag> charts_under(const std::string& ns) = 0;
+  // Changes whenever a manifest or tag changes (caches built from the store key on it).
+  virtual std::uint64_t generation() = 0;
+
   virtual std::vector<Manifest> referrers(const std::string& repo, const Digest& subject,
                                           const std::vector<std::string>& artifact_types) = 0;
 

@@ -73,6 +73,7 @@ CREATE TABLE manifests (
   annotations TEXT NOT NULL,
   created_at INTEGER NOT NULL,  -- first push
   pushed_at INTEGER NOT NULL,   -- last push (garbage collection's age)
+  chart TEXT NOT NULL DEFAULT '',  -- a chart's classic index entry (JSON), '' otherwise
   PRIMARY KEY (repo, digest)
 );
 CREATE INDEX manifests_by_subject ON manifests(repo, subject_digest)
@@ -529,6 +530,7 @@ class SqliteMetadataStore final : public MetadataStore {
     auto& r = mirror_.repos[repo];
     if (stored) mirror_.add_manifest(std::move(stored));
     for (const auto& t : tags) r.tags.insert_or_assign(t, m.digest);
+    ++generation_;
     return result;
   }
 
@@ -562,6 +564,7 @@ class SqliteMetadataStore final : public MetadataStore {
     tx.commit();
     std::unique_lock lock(mu_);
     if (auto* r = mirror_.find(repo)) r->tags.erase(tag);
+    ++generation_;
     return true;
   }
 
@@ -578,10 +581,38 @@ class SqliteMetadataStore final : public MetadataStore {
     tx.commit();
     std::unique_lock lock(mu_);
     mirror_.remove_manifest(repo, digest);
+    ++generation_;
     return true;
   }
 
   // -- listing ---------------------------------------------------------------------------
+
+  std::vector<ChartTag> charts_under(const std::string& ns) override {
+    std::vector<ChartTag> out;
+    std::shared_lock lock(mu_);
+    auto visit = [&](const std::string& name, const RepoState& r) {
+      for (const auto& [tag, digest] : r.tags) {
+        auto m = r.manifests.find(digest.str());
+        if (m != r.manifests.end() && !m->second->chart.empty())
+          out.push_back({name, tag, m->second});
+      }
+    };
+    if (ns.empty()) {
+      for (const auto& [name, r] : mirror_.repos) visit(name, r);
+      return out;
+    }
+    if (const auto* r = mirror_.find(ns)) visit(ns, *r);
+    const std::string prefix = ns + "/";
+    for (auto it = mirror_.repos.lower_bound(prefix);
+         it != mirror_.repos.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
+      visit(it->first, it->second);
+    return out;
+  }
+
+  std::uint64_t generation() override {
+    std::shared_lock lock(mu_);
+    return generation_;
+  }
 
   bool repository_exists(const std::string& repo) override {
     std::shared_lock lock(mu_);
@@ -664,6 +695,13 @@ class SqliteMetadataStore final : public MetadataStore {
       db_.exec(kSchema);
       db_.exec(("PRAGMA user_version = " + std::to_string(kMetadataSchemaVersion)).c_str());
       tx.commit();
+    } else if (version == 1) {
+      // Version 1 stores open as they are: their charts enter the classic index when pushed
+      // again (the column defaults to "not a chart").
+      Transaction tx(db_);
+      db_.exec("ALTER TABLE manifests ADD COLUMN chart TEXT NOT NULL DEFAULT ''");
+      db_.exec("PRAGMA user_version = 2");
+      tx.commit();
     }
   }
 
@@ -695,7 +733,7 @@ class SqliteMetadataStore final : public MetadataStore {
     {
       Query q(db_,
               "SELECT repo, digest, media_type, bytes, subject_digest, subject_media_type, "
-              "subject_size, artifact_type, annotations FROM manifests");
+              "subject_size, artifact_type, annotations, chart FROM manifests");
       while (q.step()) {
         auto man = std::make_shared<Manifest>();
         man->repository = q.str(0);
@@ -714,6 +752,7 @@ class SqliteMetadataStore final : public MetadataStore {
                                           " is corrupt: annotations of " + man->digest.str() +
                                           ": " + e.what());
         }
+        man->chart = q.str(9);
         manifests[{man->repository, q.str(1)}] = std::move(man);
       }
     }
@@ -761,7 +800,7 @@ class SqliteMetadataStore final : public MetadataStore {
       Query q(db_,
               "INSERT INTO manifests (repo, digest, media_type, bytes, subject_digest, "
               "subject_media_type, subject_size, artifact_type, annotations, created_at, "
-              "pushed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)");
+              "pushed_at, chart) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)");
       q.text(m.repository).text(digest).text(m.media_type).blob(m.bytes);
       if (m.subject) {
         check_digest(m.subject->digest);
@@ -771,7 +810,7 @@ class SqliteMetadataStore final : public MetadataStore {
       } else {
         q.null().null().null();
       }
-      q.text(m.artifact_type).text(m.annotations.dump()).integer(now);
+      q.text(m.artifact_type).text(m.annotations.dump()).integer(now).text(m.chart);
       q.run();
     }
     auto refs = [&](const std::vector<Descriptor>& list, const char* kind) {
@@ -798,8 +837,9 @@ class SqliteMetadataStore final : public MetadataStore {
   OwnerLock lock_;  // before db_: taken before the database opens, released after it closes
   Db db_;
   std::mutex write_mu_;       // one writer at a time; guards db_
-  WriterPreferringMutex mu_;  // guards mirror_
+  WriterPreferringMutex mu_;  // guards mirror_ and generation_
   Mirror mirror_;
+  std::uint64_t generation_ = 0;
 };
 
 GcReport SqliteMetadataStore::collect(std::chrono::seconds grace, bool dry_run) {

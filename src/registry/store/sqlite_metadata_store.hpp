@@ -24,6 +24,6 @@ std::unique_ptr<MetadataStore> open_sqlite_metadata_store(const std::filesystem:
                                                           SqliteMetadataOptions options);
 
 // Schema version written to PRAGMA user_version.
-inline constexpr int kMetadataSchemaVersion = 1;
+inline constexpr int kMetadataSchemaVersion = 2;  // 2: manifests.chart
 
 }  // namespace ch::registry::store

@@ -1,0 +1,467 @@
+// The classic chart-repository view of the OCI content, and a ChartMuseum-compatible API:
+//   GET /<ns>/index.yaml                  every chart stored under <ns> (any depth)
+//   GET /<ns>/charts/<name>-<version>.tgz[.prov]   the chart (provenance) layer
+//   POST /api/<ns>/charts                 upload (raw .tgz, or multipart "chart"/"prov")
+//   GET /api/<ns>/charts[/<name>[/<version>]], DELETE /api/<ns>/charts/<name>/<version>
+// Each chart's index entry is computed once, when its manifest is pushed (chart_info), and
+// stored with it; an index is assembled from those entries for the repositories under the
+// namespace, cached until the store changes. Clients of these routes speak Basic auth only.
+#include <unistd.h>
+
+#include <ctime>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <regex>
+#include <unordered_map>
+#include <utility>
+
+#include "chart/loader.hpp"
+#include "chart/oci_artifact.hpp"
+#include "core/error.hpp"
+#include "core/goyaml.hpp"
+#include "core/semver.hpp"
+#include "oci/media_types.hpp"
+#include "oci/reference.hpp"
+#include "registry/api/context.hpp"
+
+// GCC 12 reports a false -Wmismatched-new-delete for Asio's recycled coroutine frames of
+// awaitable<bool> functions (new and delete are both Asio's frame operators).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+namespace ch::registry::api {
+
+namespace {
+
+using json = nlohmann::json;
+using ojson = nlohmann::ordered_json;
+
+constexpr std::size_t kMaxUpload = 110 * 1024 * 1024;
+
+std::string now_rfc3339_utc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+http::Response json_response(int status, const json& body) {
+  http::Response r;
+  r.status = status;
+  r.headers.emplace("Content-Type", "application/json; charset=utf-8");
+  r.body = body.dump();
+  return r;
+}
+
+// ChartMuseum's error shape.
+struct ChartError {
+  int status;
+  std::string message;
+  std::string www_authenticate;
+};
+
+// A chart version found under a namespace.
+struct Found {
+  std::string repository;
+  std::string tag;
+  std::string name, version;
+  json info;  // the stored chart info: {"entry", "layer", "prov"}
+};
+
+std::vector<Found> charts_in(Context& ctx, const std::string& ns) {
+  std::vector<Found> out;
+  for (const store::ChartTag& t : ctx.meta.charts_under(ns)) {
+    json info = json::parse(t.manifest->chart, nullptr, false);
+    if (!info.is_object() || !info.contains("entry")) continue;
+    const json& e = info["entry"];
+    out.push_back(
+        {t.repository, t.tag, e.value("name", ""), e.value("version", ""), std::move(info)});
+  }
+  return out;
+}
+
+// The entry as index.yaml and the ChartMuseum API show it: urls relative to the namespace.
+json entry_with_urls(const Found& f) {
+  json e = f.info["entry"];
+  e["urls"] = json::array({"charts/" + f.name + "-" + f.version + ".tgz"});
+  return e;
+}
+
+void authorize(Context& ctx, const http::Request& req, const std::string& repository,
+               std::vector<std::string> actions) {
+  auth::Decision d = ctx.auth.authorize_basic(req.header("Authorization"),
+                                              {auth::Scope{"repository", repository, actions}});
+  if (!d.allowed) throw ChartError{d.status, d.message, d.www_authenticate};
+}
+
+// The versions a request may see: those of repositories it may pull.
+std::vector<Found> visible(Context& ctx, const http::Request& req, const std::string& ns) {
+  std::vector<Found> all = charts_in(ctx, ns);
+  if (ctx.auth.config().mode == auth::Mode::kNone) return all;
+  std::string authz = req.header("Authorization");
+  if (!authz.empty()) {
+    auth::Decision who = ctx.auth.authorize_basic(authz, {});
+    if (!who.allowed) throw ChartError{who.status, who.message, who.www_authenticate};
+  }
+  std::vector<Found> out;
+  std::map<std::string, bool> allowed;  // per repository
+  std::string challenge;
+  for (Found& f : all) {
+    auto it = allowed.find(f.repository);
+    if (it == allowed.end()) {
+      auth::Decision d =
+          ctx.auth.authorize_basic(authz, {auth::Scope{"repository", f.repository, {"pull"}}});
+      if (!d.allowed && challenge.empty()) challenge = d.www_authenticate;
+      it = allowed.emplace(f.repository, d.allowed).first;
+    }
+    if (it->second) out.push_back(std::move(f));
+  }
+  // Nothing visible to an anonymous caller: ask for credentials, as a protected repo does.
+  if (out.empty() && authz.empty())
+    throw ChartError{
+        401, "authentication required",
+        challenge.empty() ? "Basic realm=\"" + ctx.auth.config().service + "\"" : challenge};
+  return out;
+}
+
+// Highest version first; the first repository (bytewise) wins a name+version clash.
+std::map<std::string, std::vector<const Found*>> by_name(const std::vector<Found>& found) {
+  std::map<std::string, std::vector<const Found*>> names;
+  for (const Found& f : found) {
+    auto& list = names[f.name];
+    bool dup = false;
+    for (const Found* g : list) dup = dup || g->version == f.version;
+    if (!dup) list.push_back(&f);
+  }
+  for (auto& [name, list] : names)
+    std::stable_sort(list.begin(), list.end(), [](const Found* a, const Found* b) {
+      auto va = semver::Version::try_parse(a->version);
+      auto vb = semver::Version::try_parse(b->version);
+      if (!vb) return static_cast<bool>(va);
+      if (!va) return false;
+      return *va > *vb;
+    });
+  return names;
+}
+
+// One version's lines under "entries:\n  <name>:\n" (sigs.k8s.io/yaml's layout), rendered
+// once per manifest and kept while the store does not change.
+std::string entry_yaml(const Found& f) {
+  json sorted = json::array({entry_with_urls(f)});  // json objects keep keys sorted
+  std::string yaml = goyaml::json_to_yaml(ojson::parse(sorted.dump()));
+  std::string out;
+  size_t pos = 0;
+  while (pos < yaml.size()) {
+    size_t end = yaml.find('\n', pos);
+    if (end == std::string::npos) end = yaml.size();
+    out += "  " + yaml.substr(pos, end - pos) + "\n";
+    pos = end + 1;
+  }
+  return out;
+}
+
+std::string name_key(const std::string& name) {
+  ojson key = ojson::object();
+  key[name] = 0;
+  std::string line = goyaml::json_to_yaml(key);  // "<key>: 0\n", quoted when YAML needs it
+  return line.substr(0, line.rfind(": 0"));
+}
+
+// Rendered entries cached by manifest digest + namespace-independent content.
+struct EntryCache {
+  std::mutex mu;
+  std::uint64_t generation = ~0ull;
+  std::unordered_map<std::string, std::string> entries;  // repository:tag -> yaml lines
+};
+EntryCache& entry_cache() {
+  static EntryCache cache;
+  return cache;
+}
+
+std::string render_index(Context& ctx, const std::vector<Found>& found) {
+  auto names = by_name(found);
+  EntryCache& cache = entry_cache();
+  std::uint64_t generation = ctx.meta.generation();
+  std::string body = "apiVersion: v1\n";
+  body += names.empty() ? "entries: {}\n" : "entries:\n";
+  std::lock_guard lock(cache.mu);
+  if (cache.generation != generation) {
+    cache.entries.clear();
+    cache.generation = generation;
+  }
+  for (const auto& [name, list] : names) {
+    body += "  " + name_key(name) + ":\n";
+    for (const Found* f : list) {
+      std::string key = f->repository + ":" + f->tag;
+      auto it = cache.entries.find(key);
+      if (it == cache.entries.end()) it = cache.entries.emplace(key, entry_yaml(*f)).first;
+      body += it->second;
+    }
+  }
+  body += "generated: \"" + now_rfc3339_utc() + "\"\n";
+  return body;
+}
+
+const Found* find_version(const std::vector<Found>& found, const std::string& name,
+                          const std::string& version) {
+  for (const Found& f : found)
+    if (f.name == name && f.version == version) return &f;
+  return nullptr;
+}
+
+// multipart/form-data: the parts named `chart` and `prov`.
+std::map<std::string, std::string> multipart_fields(const std::string& body,
+                                                    const std::string& content_type) {
+  std::map<std::string, std::string> fields;
+  auto b = content_type.find("boundary=");
+  if (b == std::string::npos) throw ChartError{400, "multipart body without a boundary", ""};
+  std::string boundary = content_type.substr(b + 9);
+  if (auto semi = boundary.find(';'); semi != std::string::npos) boundary.resize(semi);
+  if (boundary.size() >= 2 && boundary.front() == '"')
+    boundary = boundary.substr(1, boundary.size() - 2);
+  std::string delimiter = "--" + boundary;
+  size_t pos = body.find(delimiter);
+  while (pos != std::string::npos) {
+    pos += delimiter.size();
+    if (body.compare(pos, 2, "--") == 0) break;
+    size_t headers_end = body.find("\r\n\r\n", pos);
+    if (headers_end == std::string::npos) break;
+    std::string headers = body.substr(pos, headers_end - pos);
+    size_t next = body.find("\r\n" + delimiter, headers_end + 4);
+    if (next == std::string::npos) break;
+    std::string data = body.substr(headers_end + 4, next - headers_end - 4);
+    auto n = headers.find("name=\"");
+    if (n != std::string::npos) {
+      std::string name = headers.substr(n + 6, headers.find('"', n + 6) - n - 6);
+      fields[name] = std::move(data);
+    }
+    pos = next + 2;
+  }
+  return fields;
+}
+
+// Stores a blob and links it into the repository (under the commit lock, so garbage
+// collection cannot take it between the two).
+oci::Descriptor store_blob(Context& ctx, const std::string& repository, const std::string& data,
+                           std::string_view media_type) {
+  std::shared_lock lock(ctx.commit_lock);
+  Digest d = ctx.blobs.put(data);
+  ctx.meta.link_blob(repository, d, data.size());
+  return oci::Descriptor{std::string(media_type), d.str(), static_cast<std::int64_t>(data.size())};
+}
+
+boost::asio::awaitable<void> upload(Context& ctx, http::Exchange& ex, const std::string& ns) {
+  const auto& req = ex.request();
+  std::string body;
+  try {
+    body = co_await ex.read_all(kMaxUpload);
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::kTooLarge) throw ChartError{413, "chart upload too large", ""};
+    throw;
+  }
+  std::string chart_bytes = body, prov_bytes;
+  std::string content_type = req.header("Content-Type");
+  if (content_type.rfind("multipart/form-data", 0) == 0) {
+    auto fields = multipart_fields(body, content_type);
+    if (!fields.count("chart")) throw ChartError{400, "no chart file in the request", ""};
+    chart_bytes = fields["chart"];
+    prov_bytes = fields.count("prov") ? fields["prov"] : "";
+  }
+  chart::Chart c;
+  try {
+    c = chart::load_archive(chart_bytes);
+  } catch (const Error& e) {
+    throw ChartError{400, e.what(), ""};
+  }
+  const chart::Metadata& meta = c.metadata;
+  std::string repository = ns + "/" + meta.name;
+  if (!oci::valid_repository(repository))
+    throw ChartError{400, "invalid chart name \"" + meta.name + "\" for namespace " + ns, ""};
+  authorize(ctx, req, repository, {"pull", "push"});
+  std::string tag = oci::version_to_tag(meta.version);
+  if (!oci::valid_tag(tag)) throw ChartError{400, "invalid chart version " + meta.version, ""};
+  std::string force = req.param("force");
+  bool forced = req.query.count("force") != 0 && force != "false" && force != "0";
+  if (!forced && ctx.meta.resolve_tag(repository, tag))
+    throw ChartError{409, "file already exists", ""};
+
+  oci::Descriptor layer = store_blob(ctx, repository, chart_bytes, oci::kHelmChartLayer);
+  std::optional<oci::Descriptor> prov;
+  if (!prov_bytes.empty())
+    prov = store_blob(ctx, repository, prov_bytes, oci::kHelmProvenanceLayer);
+  chart::ChartArtifact artifact =
+      chart::build_chart_artifact(meta, layer, prov, chart::rfc3339_local(std::time(nullptr)));
+  store_blob(ctx, repository, artifact.config, oci::kHelmConfig);
+  store::Manifest m =
+      parse_manifest(repository, artifact.manifest, std::string(oci::kImageManifest));
+  m.digest = Digest::parse(artifact.manifest_digest);
+  m.chart = chart_info(ctx, m);
+  auto result = ctx.meta.put_manifest(m, {tag});
+  if (!result.missing.empty()) throw ChartError{500, "stored blobs went missing; try again", ""};
+  http::Response saved = json_response(201, json{{"saved", true}});
+  co_await ex.send(std::move(saved));
+}
+
+boost::asio::awaitable<void> send_layer(Context& ctx, http::Exchange& ex, const Found& f,
+                                        bool prov) {
+  std::string digest = f.info.value(prov ? "prov" : "layer", "");
+  if (digest.empty() || !Digest::is_valid(digest)) throw ChartError{404, "no provenance file", ""};
+  auto file = ctx.blobs.open(Digest::parse(digest));
+  if (!file) throw ChartError{404, "chart content is missing from the store", ""};
+  http::Response r;
+  r.headers.emplace("Content-Type", prov ? "application/pgp-signature" : "application/gzip");
+  r.headers.emplace("Docker-Content-Digest", digest);
+  r.headers.emplace("ETag", "\"" + digest + "\"");
+  if (ex.request().method == "HEAD") {
+    r.headers.emplace("Content-Length", std::to_string(file->size()));
+    co_await ex.send(std::move(r));
+    co_return;
+  }
+  co_await ex.send_file(std::move(r), file->fd(), 0, file->size());
+}
+
+boost::asio::awaitable<bool> route(Context& ctx, http::Exchange& ex) {
+  static const std::regex kIndex("^/(.+)/index\\.yaml$");
+  static const std::regex kArchive("^/(.+)/charts/([^/]+)\\.tgz(\\.prov)?$");
+  static const std::regex kApiList("^/api/(.+)/charts/?$");
+  static const std::regex kApiName("^/api/(.+)/charts/([^/]+)/?$");
+  static const std::regex kApiVersion("^/api/(.+)/charts/([^/]+)/([^/]+)/?$");
+  const auto& req = ex.request();
+  const std::string& path = req.path;
+  const bool read = req.method == "GET" || req.method == "HEAD";
+  std::smatch m;
+  if (std::regex_match(path, m, kApiVersion)) {
+    std::string ns = m[1], name = m[2], version = m[3];
+    if (req.method == "DELETE") {
+      std::string repository = ns + "/" + name;
+      authorize(ctx, req, repository, {"delete"});
+      if (!ctx.options.delete_enabled) throw ChartError{405, "deletes are disabled", ""};
+      if (!ctx.meta.delete_tag(repository, oci::version_to_tag(version)))
+        throw ChartError{404, "improper constraint: " + version, ""};
+      http::Response deleted = json_response(200, json{{"deleted", true}});
+      co_await ex.send(std::move(deleted));
+      co_return true;
+    }
+    if (!read) throw ChartError{405, "method not allowed", ""};
+    std::vector<Found> found = visible(ctx, req, ns);
+    const Found* f = find_version(found, name, version);
+    if (f == nullptr) throw ChartError{404, "chart not found", ""};
+    http::Response one = json_response(200, entry_with_urls(*f));
+    co_await ex.send(std::move(one));
+    co_return true;
+  }
+  if (std::regex_match(path, m, kApiName)) {
+    if (!read) throw ChartError{405, "method not allowed", ""};
+    std::vector<Found> found = visible(ctx, req, m[1]);
+    auto names = by_name(found);
+    auto it = names.find(m[2]);
+    if (it == names.end()) throw ChartError{404, "chart not found", ""};
+    json list = json::array();
+    for (const Found* f : it->second) list.push_back(entry_with_urls(*f));
+    http::Response listed = json_response(200, list);
+    co_await ex.send(std::move(listed));
+    co_return true;
+  }
+  if (std::regex_match(path, m, kApiList)) {
+    std::string ns = m[1];
+    if (req.method == "POST") {
+      co_await upload(ctx, ex, ns);
+      co_return true;
+    }
+    if (!read) throw ChartError{405, "method not allowed", ""};
+    std::vector<Found> found = visible(ctx, req, ns);
+    json all = json::object();
+    for (const auto& [name, list] : by_name(found)) {
+      json versions = json::array();
+      for (const Found* f : list) versions.push_back(entry_with_urls(*f));
+      all[name] = versions;
+    }
+    http::Response everything = json_response(200, all);
+    co_await ex.send(std::move(everything));
+    co_return true;
+  }
+  if (!read) co_return false;
+  if (std::regex_match(path, m, kIndex)) {
+    std::vector<Found> found = visible(ctx, req, m[1]);
+    http::Response r;
+    r.headers.emplace("Content-Type", "application/x-yaml");
+    r.body = render_index(ctx, found);
+    if (req.method == "HEAD") {
+      r.headers.emplace("Content-Length", std::to_string(r.body.size()));
+      r.body.clear();
+    }
+    co_await ex.send(std::move(r));
+    co_return true;
+  }
+  if (std::regex_match(path, m, kArchive)) {
+    std::string ns = m[1], stem = m[2];
+    bool prov = m[3].matched;
+    std::vector<Found> found = visible(ctx, req, ns);
+    for (const Found& f : found)
+      if (f.name + "-" + f.version == stem) {
+        co_await send_layer(ctx, ex, f, prov);
+        co_return true;
+      }
+    throw ChartError{404, "chart not found", ""};
+  }
+  co_return false;
+}
+
+}  // namespace
+
+std::string chart_info(Context& ctx, const store::Manifest& m) {
+  if (m.media_type != oci::kImageManifest || m.blobs.empty()) return {};
+  const store::Descriptor& config = m.blobs.front();
+  if (config.media_type != oci::kHelmConfig || config.size > 4 * 1024 * 1024) return {};
+  std::string layer, prov;
+  for (size_t i = 1; i < m.blobs.size(); ++i) {
+    if (m.blobs[i].media_type == oci::kHelmChartLayer ||
+        (layer.empty() && m.blobs[i].media_type == oci::kLegacyChartLayer))
+      layer = m.blobs[i].digest.str();
+    if (m.blobs[i].media_type == oci::kHelmProvenanceLayer) prov = m.blobs[i].digest.str();
+  }
+  if (layer.empty()) return {};
+  auto file = ctx.blobs.open(config.digest);
+  if (!file) return {};  // put_manifest reports it as missing
+  std::string bytes(file->size(), '\0');
+  std::size_t got = 0;
+  while (got < bytes.size()) {
+    ssize_t n =
+        ::pread(file->fd(), bytes.data() + got, bytes.size() - got, static_cast<off_t>(got));
+    if (n <= 0) return {};
+    got += static_cast<std::size_t>(n);
+  }
+  json entry = json::parse(bytes, nullptr, false);
+  if (!entry.is_object() || !entry.contains("name") || !entry["name"].is_string() ||
+      !entry.contains("version") || !entry["version"].is_string())
+    return {};
+  if (!entry.contains("apiVersion")) entry["apiVersion"] = "v1";
+  std::string created;
+  if (m.annotations.contains("org.opencontainers.image.created") &&
+      m.annotations["org.opencontainers.image.created"].is_string())
+    created = m.annotations["org.opencontainers.image.created"].get<std::string>();
+  entry["created"] = created.empty() ? now_rfc3339_utc() : created;
+  entry["digest"] = layer.substr(layer.find(':') + 1);
+  json info = {{"entry", entry}, {"layer", layer}, {"prov", prov}};
+  return info.dump();
+}
+
+boost::asio::awaitable<bool> handle_charts(Context& ctx, http::Exchange& ex) {
+  std::optional<ChartError> failure;
+  try {
+    bool handled = co_await route(ctx, ex);
+    co_return handled;
+  } catch (const ChartError& e) {
+    failure = e;
+  }
+  json error_body = {{"error", failure->message}};
+  http::Response r = json_response(failure->status, error_body);
+  if (!failure->www_authenticate.empty())
+    r.headers.emplace("WWW-Authenticate", failure->www_authenticate);
+  co_await ex.send(std::move(r));
+  co_return true;
+}
+
+}  // namespace ch::registry::api
