@@ -1042,3 +1042,70 @@ TEST_F(MetaTest, KilledWriterLeavesAConsistentDatabase) {
 
 }  // namespace
 }  // namespace ch::registry::store
+
+namespace ch::registry::store {
+namespace {
+
+// The classic index's source: chart manifests (those with chart info) reachable by tag, per
+// namespace at any depth; persisted with the manifest; the generation moves on every change.
+TEST_F(MetaTest, ChartsUnderNamespacesAndGeneration) {
+  auto chart = [&](const std::string& repo, const std::string& salt) {
+    Manifest m = make_manifest(repo, {link(repo, "cfg" + salt)}, {}, std::nullopt, "", salt);
+    m.chart = "{\"entry\":{\"name\":\"" + salt + "\"}}";
+    return m;
+  };
+  std::uint64_t g0 = meta->generation();
+  push(chart("team/a", "a1"), {"1.0.0"});
+  push(chart("team/a", "a2"), {"2.0.0", "latest"});
+  push(chart("team/sub/b", "b1"), {"0.1.0"});
+  push(chart("teammate/c", "c1"), {"1.0.0"});  // shares the prefix, not the namespace
+  push(make_manifest("team/img", {link("team/img", "layer")}), {"v1"});  // not a chart
+  EXPECT_GT(meta->generation(), g0);
+  auto names = [&](const std::string& ns) {
+    std::vector<std::string> out;
+    for (const auto& t : meta->charts_under(ns)) out.push_back(t.repository + ":" + t.tag);
+    return out;
+  };
+  EXPECT_EQ(names("team"), (std::vector<std::string>{"team/a:1.0.0", "team/a:2.0.0",
+                                                     "team/a:latest", "team/sub/b:0.1.0"}));
+  EXPECT_EQ(names("team/sub"), (std::vector<std::string>{"team/sub/b:0.1.0"}));
+  EXPECT_EQ(names("team/a"),
+            (std::vector<std::string>{"team/a:1.0.0", "team/a:2.0.0", "team/a:latest"}));
+  EXPECT_EQ(names("").size(), 5u);
+  EXPECT_TRUE(names("nothing").empty());
+
+  std::uint64_t g1 = meta->generation();
+  EXPECT_TRUE(meta->delete_tag("team/a", "latest"));
+  EXPECT_GT(meta->generation(), g1);
+  // A tag moved to a manifest that is not a chart leaves the index.
+  push(make_manifest("team/a", {link("team/a", "plain")}), {"1.0.0"});
+  EXPECT_EQ(names("team/a"), (std::vector<std::string>{"team/a:2.0.0"}));
+
+  reopen();
+  auto after = meta->charts_under("team");
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[0].manifest->chart, "{\"entry\":{\"name\":\"a2\"}}");
+}
+
+// A store written by schema version 1 (before chart entries) opens and keeps its content.
+TEST_F(MetaTest, SchemaVersionOneStoresOpen) {
+  Manifest m = push(make_manifest("r", {link("r", "cfg")}), {"t"});
+  meta.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir.path() / "metadata.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE manifests DROP COLUMN chart; PRAGMA user_version = 1",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  meta = open();
+  EXPECT_TRUE(has(m));
+  EXPECT_EQ(meta->resolve_tag("r", "t"), m.digest);
+  Manifest c = make_manifest("r", {link("r", "cfg2")}, {}, std::nullopt, "", "chart");
+  c.chart = "{}";
+  push(c, {"c"});
+  reopen();
+  EXPECT_EQ(meta->charts_under("r").size(), 1u);
+}
+
+}  // namespace
+}  // namespace ch::registry::store
