@@ -1,6 +1,8 @@
 #include "client/credentials.hpp"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -130,7 +132,19 @@ HelperResult run_helper(const std::string& suffix, const std::string& action,
     throw Error(ErrorCode::kIo, "cannot run " + program + ": " + std::strerror(rc));
   }
   // Inputs are a few hundred bytes: far below the pipe buffer, so write then read is safe.
-  (void)!::write(in_pipe[1], input.data(), input.size());
+  // A helper may exit without reading its input: the write then fails with EPIPE, and the
+  // SIGPIPE it raises is blocked here and discarded rather than killing the process.
+  sigset_t pipe_only, saved;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_only, &saved);
+  ssize_t written = ::write(in_pipe[1], input.data(), input.size());
+  if (written < 0 && errno == EPIPE) {
+    timespec zero{};
+    while (sigtimedwait(&pipe_only, nullptr, &zero) == SIGPIPE) {
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &saved, nullptr);
   ::close(in_pipe[1]);
   std::string out;
   char buf[4096];
