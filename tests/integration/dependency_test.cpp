@@ -251,6 +251,34 @@ TEST_F(Dependencies, ConfiguredRepositoryAliasAndRequirementsYaml) {
   EXPECT_EQ(without_generated(testing::read(w / "ch/Chart.lock")),
             without_generated(testing::read(w / "h3/Chart.lock")));
 
+  // An apiVersion v1 chart: requirements.yaml with alias:name, requirements.lock written.
+  for (std::string who : {"v1ch", "v1h3"}) {
+    testing::write(w / who / "Chart.yaml", "apiVersion: v1\nname: old\nversion: 0.1.0\n");
+    testing::write(w / who / "requirements.yaml",
+                   "dependencies:\n- name: classicdep\n  version: 0.5.0\n"
+                   "  repository: alias:classic\n");
+  }
+  ASSERT_EQ(dep(CH_BINARY, "update", w / "v1ch").code, 0);
+  ASSERT_EQ(dep(kHelm3, "update", w / "v1h3").code, 0);
+  expect_same_charts(w / "v1ch", w / "v1h3");
+  EXPECT_FALSE(stdfs::exists(w / "v1ch/Chart.lock"));
+  EXPECT_EQ(without_generated(testing::read(w / "v1ch/requirements.lock")),
+            without_generated(testing::read(w / "v1h3/requirements.lock")));
+
+  // package -u updates the dependencies first; the archive carries them.
+  testing::write_chart(w / "pkg-u", "withdeps", "1.0.0");
+  testing::write(w / "pkg-u/Chart.yaml",
+                 "apiVersion: v2\nname: withdeps\nversion: 1.0.0\ndependencies:\n"
+                 "- name: ocidep\n  version: ~1.2\n  repository: oci://" +
+                     registry_host_ + "/charts\n");
+  auto packaged =
+      ch({"package", "-u", (w / "pkg-u").string(), "-d", (w / "out").string(), "--plain-http"});
+  ASSERT_EQ(packaged.code, 0) << packaged.err;
+  EXPECT_EQ(packaged.out.find("Saving"), std::string::npos) << "Helm discards the manager's output";
+  auto listing = run({"/bin/tar", "-tzf", (w / "out/withdeps-1.0.0.tgz").string()});
+  EXPECT_NE(listing.out.find("withdeps/charts/ocidep/Chart.yaml"), std::string::npos)
+      << listing.out;
+
   // Errors: an unknown @name, a version nobody has, a missing file:// path.
   testing::write_chart(w / "bad", "bad", "1.0.0");
   struct Case {

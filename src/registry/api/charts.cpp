@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <regex>
+#include <set>
 #include <unordered_map>
 #include <utility>
 
@@ -62,94 +63,33 @@ struct ChartError {
   std::string www_authenticate;
 };
 
+// What a chart manifest's stored info says, parsed once per manifest digest (a digest's
+// info never changes) and shared by every namespace view that lists it.
+struct Parsed {
+  std::string name, version;
+  json info;         // {"entry", "layer", "prov"}
+  std::string yaml;  // the version's lines in index.yaml (urls are namespace-relative)
+};
+
 // A chart version found under a namespace.
 struct Found {
   std::string repository;
   std::string tag;
-  std::string name, version;
-  json info;  // the stored chart info: {"entry", "layer", "prov"}
+  std::shared_ptr<const Parsed> parsed;
+  const std::string& name() const { return parsed->name; }
+  const std::string& version() const { return parsed->version; }
 };
 
-std::vector<Found> charts_in(Context& ctx, const std::string& ns) {
-  std::vector<Found> out;
-  for (const store::ChartTag& t : ctx.meta.charts_under(ns)) {
-    json info = json::parse(t.manifest->chart, nullptr, false);
-    if (!info.is_object() || !info.contains("entry")) continue;
-    const json& e = info["entry"];
-    out.push_back(
-        {t.repository, t.tag, e.value("name", ""), e.value("version", ""), std::move(info)});
-  }
-  return out;
-}
-
 // The entry as index.yaml and the ChartMuseum API show it: urls relative to the namespace.
-json entry_with_urls(const Found& f) {
-  json e = f.info["entry"];
-  e["urls"] = json::array({"charts/" + f.name + "-" + f.version + ".tgz"});
+json entry_with_urls(const Parsed& p) {
+  json e = p.info["entry"];
+  e["urls"] = json::array({"charts/" + p.name + "-" + p.version + ".tgz"});
   return e;
 }
 
-void authorize(Context& ctx, const http::Request& req, const std::string& repository,
-               std::vector<std::string> actions) {
-  auth::Decision d = ctx.auth.authorize_basic(req.header("Authorization"),
-                                              {auth::Scope{"repository", repository, actions}});
-  if (!d.allowed) throw ChartError{d.status, d.message, d.www_authenticate};
-}
-
-// The versions a request may see: those of repositories it may pull.
-std::vector<Found> visible(Context& ctx, const http::Request& req, const std::string& ns) {
-  std::vector<Found> all = charts_in(ctx, ns);
-  if (ctx.auth.config().mode == auth::Mode::kNone) return all;
-  std::string authz = req.header("Authorization");
-  if (!authz.empty()) {
-    auth::Decision who = ctx.auth.authorize_basic(authz, {});
-    if (!who.allowed) throw ChartError{who.status, who.message, who.www_authenticate};
-  }
-  std::vector<Found> out;
-  std::map<std::string, bool> allowed;  // per repository
-  std::string challenge;
-  for (Found& f : all) {
-    auto it = allowed.find(f.repository);
-    if (it == allowed.end()) {
-      auth::Decision d =
-          ctx.auth.authorize_basic(authz, {auth::Scope{"repository", f.repository, {"pull"}}});
-      if (!d.allowed && challenge.empty()) challenge = d.www_authenticate;
-      it = allowed.emplace(f.repository, d.allowed).first;
-    }
-    if (it->second) out.push_back(std::move(f));
-  }
-  // Nothing visible to an anonymous caller: ask for credentials, as a protected repo does.
-  if (out.empty() && authz.empty())
-    throw ChartError{
-        401, "authentication required",
-        challenge.empty() ? "Basic realm=\"" + ctx.auth.config().service + "\"" : challenge};
-  return out;
-}
-
-// Highest version first; the first repository (bytewise) wins a name+version clash.
-std::map<std::string, std::vector<const Found*>> by_name(const std::vector<Found>& found) {
-  std::map<std::string, std::vector<const Found*>> names;
-  for (const Found& f : found) {
-    auto& list = names[f.name];
-    bool dup = false;
-    for (const Found* g : list) dup = dup || g->version == f.version;
-    if (!dup) list.push_back(&f);
-  }
-  for (auto& [name, list] : names)
-    std::stable_sort(list.begin(), list.end(), [](const Found* a, const Found* b) {
-      auto va = semver::Version::try_parse(a->version);
-      auto vb = semver::Version::try_parse(b->version);
-      if (!vb) return static_cast<bool>(va);
-      if (!va) return false;
-      return *va > *vb;
-    });
-  return names;
-}
-
-// One version's lines under "entries:\n  <name>:\n" (sigs.k8s.io/yaml's layout), rendered
-// once per manifest and kept while the store does not change.
-std::string entry_yaml(const Found& f) {
-  json sorted = json::array({entry_with_urls(f)});  // json objects keep keys sorted
+// One version's lines under "entries:\n  <name>:\n" (sigs.k8s.io/yaml's layout).
+std::string entry_yaml(const Parsed& p) {
+  json sorted = json::array({entry_with_urls(p)});  // json objects keep keys sorted
   std::string yaml = goyaml::json_to_yaml(ojson::parse(sorted.dump()));
   std::string out;
   size_t pos = 0;
@@ -162,6 +102,104 @@ std::string entry_yaml(const Found& f) {
   return out;
 }
 
+std::shared_ptr<const Parsed> parsed_info(const store::Manifest& m) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, std::shared_ptr<const Parsed>> cache;
+  const std::string key = m.repository + "@" + m.digest.str();
+  {
+    std::lock_guard lock(mu);
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+  }
+  json info = json::parse(m.chart, nullptr, false);
+  if (!info.is_object() || !info.contains("entry") || !info["entry"].is_object()) return nullptr;
+  auto p = std::make_shared<Parsed>();
+  p->name = info["entry"].value("name", "");
+  p->version = info["entry"].value("version", "");
+  p->info = std::move(info);
+  p->yaml = entry_yaml(*p);
+  std::lock_guard lock(mu);
+  if (cache.size() > 500000) cache.clear();  // bounded; entries are recomputed on demand
+  cache.emplace(key, p);
+  return p;
+}
+
+std::vector<Found> charts_in(Context& ctx, const std::string& ns) {
+  std::vector<Found> out;
+  for (const store::ChartTag& t : ctx.meta.charts_under(ns))
+    if (auto p = parsed_info(*t.manifest)) out.push_back({t.repository, t.tag, std::move(p)});
+  return out;
+}
+
+json entry_with_urls(const Found& f) {
+  return entry_with_urls(*f.parsed);
+}
+
+void authorize(Context& ctx, const http::Request& req, const std::string& repository,
+               std::vector<std::string> actions) {
+  auth::Decision d = ctx.auth.authorize_basic(req.header("Authorization"),
+                                              {auth::Scope{"repository", repository, actions}});
+  if (!d.allowed) throw ChartError{d.status, d.message, d.www_authenticate};
+}
+
+// The versions a request may see: those of repositories it may pull.
+struct NamespaceView;
+std::shared_ptr<const NamespaceView> view_of(Context& ctx, const std::string& ns);
+const std::vector<Found>& found_of(const NamespaceView& v);
+
+// The versions a request may see: those of repositories it may pull. *everything tells
+// whether that is all of them.
+std::vector<Found> visible(Context& ctx, const http::Request& req, const std::string& ns,
+                           bool* everything = nullptr) {
+  auto view = view_of(ctx, ns);
+  const std::vector<Found>& all = found_of(*view);
+  if (everything != nullptr) *everything = true;
+  if (ctx.auth.config().mode == auth::Mode::kNone) return all;
+  std::string authz = req.header("Authorization");
+  if (!authz.empty()) {
+    auth::Decision who = ctx.auth.authorize_basic(authz, {});
+    if (!who.allowed) throw ChartError{who.status, who.message, who.www_authenticate};
+  }
+  std::vector<Found> out;
+  std::map<std::string, bool> allowed;  // per repository
+  std::string challenge;
+  for (const Found& f : all) {
+    auto it = allowed.find(f.repository);
+    if (it == allowed.end()) {
+      auth::Decision d =
+          ctx.auth.authorize_basic(authz, {auth::Scope{"repository", f.repository, {"pull"}}});
+      if (!d.allowed && challenge.empty()) challenge = d.www_authenticate;
+      it = allowed.emplace(f.repository, d.allowed).first;
+    }
+    if (it->second)
+      out.push_back(f);
+    else if (everything != nullptr)
+      *everything = false;
+  }
+  // Nothing visible to an anonymous caller: ask for credentials, as a protected repo does.
+  if (out.empty() && authz.empty())
+    throw ChartError{
+        401, "authentication required",
+        challenge.empty() ? "Basic realm=\"" + ctx.auth.config().service + "\"" : challenge};
+  return out;
+}
+
+// Highest version first; the first repository (bytewise) wins a name+version clash.
+std::map<std::string, std::vector<const Found*>> by_name(const std::vector<Found>& found) {
+  std::map<std::string, std::vector<const Found*>> names;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const Found& f : found)
+    if (seen.emplace(f.name(), f.version()).second) names[f.name()].push_back(&f);
+  for (auto& [name, list] : names)
+    std::stable_sort(list.begin(), list.end(), [](const Found* a, const Found* b) {
+      auto va = semver::Version::try_parse(a->version());
+      auto vb = semver::Version::try_parse(b->version());
+      if (!vb) return static_cast<bool>(va);
+      if (!va) return false;
+      return *va > *vb;
+    });
+  return names;
+}
+
 std::string name_key(const std::string& name) {
   ojson key = ojson::object();
   key[name] = 0;
@@ -169,45 +207,52 @@ std::string name_key(const std::string& name) {
   return line.substr(0, line.rfind(": 0"));
 }
 
-// Rendered entries cached by manifest digest + namespace-independent content.
-struct EntryCache {
-  std::mutex mu;
-  std::uint64_t generation = ~0ull;
-  std::unordered_map<std::string, std::string> entries;  // repository:tag -> yaml lines
-};
-EntryCache& entry_cache() {
-  static EntryCache cache;
-  return cache;
-}
-
-std::string render_index(Context& ctx, const std::vector<Found>& found) {
+// index.yaml without its `generated` line.
+std::string render_entries(const std::vector<Found>& found) {
   auto names = by_name(found);
-  EntryCache& cache = entry_cache();
-  std::uint64_t generation = ctx.meta.generation();
   std::string body = "apiVersion: v1\n";
   body += names.empty() ? "entries: {}\n" : "entries:\n";
-  std::lock_guard lock(cache.mu);
-  if (cache.generation != generation) {
-    cache.entries.clear();
-    cache.generation = generation;
-  }
   for (const auto& [name, list] : names) {
     body += "  " + name_key(name) + ":\n";
-    for (const Found* f : list) {
-      std::string key = f->repository + ":" + f->tag;
-      auto it = cache.entries.find(key);
-      if (it == cache.entries.end()) it = cache.entries.emplace(key, entry_yaml(*f)).first;
-      body += it->second;
-    }
+    for (const Found* f : list) body += f->parsed->yaml;
   }
-  body += "generated: \"" + now_rfc3339_utc() + "\"\n";
   return body;
+}
+
+// A namespace's chart versions and rendered index, kept until the store changes.
+struct NamespaceView {
+  std::uint64_t generation = 0;
+  std::vector<Found> found;
+  std::string rendered;  // render_entries(found)
+};
+
+std::shared_ptr<const NamespaceView> view_of(Context& ctx, const std::string& ns) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, std::shared_ptr<const NamespaceView>> views;
+  std::uint64_t generation = ctx.meta.generation();
+  {
+    std::lock_guard lock(mu);
+    auto it = views.find(ns);
+    if (it != views.end() && it->second->generation == generation) return it->second;
+  }
+  auto view = std::make_shared<NamespaceView>();
+  view->generation = generation;  // read before the listing: a later change rebuilds it
+  view->found = charts_in(ctx, ns);
+  view->rendered = render_entries(view->found);
+  std::lock_guard lock(mu);
+  if (views.size() > 10000) views.clear();
+  views[ns] = view;
+  return view;
+}
+
+const std::vector<Found>& found_of(const NamespaceView& v) {
+  return v.found;
 }
 
 const Found* find_version(const std::vector<Found>& found, const std::string& name,
                           const std::string& version) {
   for (const Found& f : found)
-    if (f.name == name && f.version == version) return &f;
+    if (f.name() == name && f.version() == version) return &f;
   return nullptr;
 }
 
@@ -306,7 +351,7 @@ boost::asio::awaitable<void> upload(Context& ctx, http::Exchange& ex, const std:
 
 boost::asio::awaitable<void> send_layer(Context& ctx, http::Exchange& ex, const Found& f,
                                         bool prov) {
-  std::string digest = f.info.value(prov ? "prov" : "layer", "");
+  std::string digest = f.parsed->info.value(prov ? "prov" : "layer", "");
   if (digest.empty() || !Digest::is_valid(digest)) throw ChartError{404, "no provenance file", ""};
   auto file = ctx.blobs.open(Digest::parse(digest));
   if (!file) throw ChartError{404, "chart content is missing from the store", ""};
@@ -384,10 +429,12 @@ boost::asio::awaitable<bool> route(Context& ctx, http::Exchange& ex) {
   }
   if (!read) co_return false;
   if (std::regex_match(path, m, kIndex)) {
-    std::vector<Found> found = visible(ctx, req, m[1]);
+    bool everything = false;
+    std::vector<Found> found = visible(ctx, req, m[1], &everything);
     http::Response r;
     r.headers.emplace("Content-Type", "application/x-yaml");
-    r.body = render_index(ctx, found);
+    r.body = everything ? view_of(ctx, m[1])->rendered : render_entries(found);
+    r.body += "generated: \"" + now_rfc3339_utc() + "\"\n";
     if (req.method == "HEAD") {
       r.headers.emplace("Content-Length", std::to_string(r.body.size()));
       r.body.clear();
@@ -400,7 +447,7 @@ boost::asio::awaitable<bool> route(Context& ctx, http::Exchange& ex) {
     bool prov = m[3].matched;
     std::vector<Found> found = visible(ctx, req, ns);
     for (const Found& f : found)
-      if (f.name + "-" + f.version == stem) {
+      if (f.name() + "-" + f.version() == stem) {
         co_await send_layer(ctx, ex, f, prov);
         co_return true;
       }
