@@ -37,6 +37,7 @@ test-asan: build-asan
 bench: build
 	bench/package.sh $(BUILD)/charthouse
 	bench/client.sh $(BUILD)/charthouse
+	bench/deps.sh $(BUILD)/charthouse
 
 format:
 	find src tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
