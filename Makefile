@@ -35,6 +35,7 @@ test-asan: build-asan
 	  ctest --test-dir $(BUILD_ASAN) --output-on-failure -j$(JOBS)
 
 bench: build
+	bench/registry.sh $(BUILD)/charthouse
 	bench/package.sh $(BUILD)/charthouse
 	bench/client.sh $(BUILD)/charthouse
 	bench/deps.sh $(BUILD)/charthouse
