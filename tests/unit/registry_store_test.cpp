@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -120,6 +122,49 @@ TEST_F(BlobStoreTest, UploadIsHashedCommittedAndReadable) {
   EXPECT_EQ(listed[0].digest, d);
   EXPECT_EQ(listed[0].size, content.size());
   EXPECT_NEAR(static_cast<double>(listed[0].mtime), static_cast<double>(unix_now()), 5);
+}
+
+// Uploads past two 16 MiB windows are written back while they stream and their early part
+// is dropped from the page cache (FsUpload::write_behind): the content must come out intact
+// whatever the piece sizes, and the first window must no longer be cached.
+TEST_F(BlobStoreTest, LargeUploadWrittenBehindIsIntactAndLeavesTheCache) {
+  std::string content(80u << 20, '\0');
+  std::mt19937_64 rng(42);
+  for (std::size_t i = 0; i + 8 <= content.size(); i += 8) {
+    std::uint64_t v = rng();
+    std::memcpy(content.data() + i, &v, 8);
+  }
+  Digest d = digest_of(content);
+  auto up = blobs->start_upload(hex_id(7), DigestAlgorithm::kSha256);
+  const std::size_t pieces[] = {3, (1u << 20) + 13, 7u << 20, 16u << 20, 4096, (5u << 20) - 1};
+  std::size_t off = 0;
+  for (int i = 0; off < content.size(); ++i) {
+    std::size_t n = std::min(pieces[i % std::size(pieces)], content.size() - off);
+    up->append(std::string_view(content).substr(off, n));
+    off += n;
+    ASSERT_EQ(up->size(), off);
+  }
+  up->commit(d);
+  stdfs::path p = blob_path(dir.path(), d);
+  struct statfs sfs {};
+  ASSERT_EQ(::statfs(p.c_str(), &sfs), 0);
+  if (sfs.f_type != 0x01021994 /* tmpfs keeps pages in memory whatever we advise */) {
+    int fd = ::open(p.c_str(), O_RDONLY);
+    ASSERT_GE(fd, 0);
+    const std::size_t window = 16u << 20;
+    void* map = ::mmap(nullptr, window, PROT_READ, MAP_SHARED, fd, 0);
+    ASSERT_NE(map, MAP_FAILED);
+    std::vector<unsigned char> resident(window / 4096);
+    ASSERT_EQ(::mincore(map, window, resident.data()), 0);
+    auto cached =
+        std::count_if(resident.begin(), resident.end(), [](unsigned char c) { return c & 1; });
+    EXPECT_LT(cached, static_cast<long>(resident.size() / 2)) << "first window still cached";
+    ::munmap(map, window);
+    ::close(fd);
+  }
+  EXPECT_EQ(blobs->size_of(d), content.size());
+  EXPECT_TRUE(testing::read(p) == content);
+  EXPECT_TRUE(dir_entries(uploads()).empty());
 }
 
 TEST_F(BlobStoreTest, DigestMismatchDiscardsTheData) {
