@@ -125,8 +125,9 @@ TEST_F(BlobStoreTest, UploadIsHashedCommittedAndReadable) {
 }
 
 // Uploads past two 16 MiB windows are written back while they stream and their early part
-// is dropped from the page cache (FsUpload::write_behind): the content must come out intact
-// whatever the piece sizes, and the first window must no longer be cached.
+// is dropped from the page cache (FsUpload::write_behind), and large pieces handed over with
+// append_owned are hashed on a worker thread: the content must come out intact whatever the
+// piece sizes and their mix, and the first window must no longer be cached.
 TEST_F(BlobStoreTest, LargeUploadWrittenBehindIsIntactAndLeavesTheCache) {
   std::string content(80u << 20, '\0');
   std::mt19937_64 rng(42);
@@ -138,9 +139,16 @@ TEST_F(BlobStoreTest, LargeUploadWrittenBehindIsIntactAndLeavesTheCache) {
   auto up = blobs->start_upload(hex_id(7), DigestAlgorithm::kSha256);
   const std::size_t pieces[] = {3, (1u << 20) + 13, 7u << 20, 16u << 20, 4096, (5u << 20) - 1};
   std::size_t off = 0;
+  std::string spare;
   for (int i = 0; off < content.size(); ++i) {
     std::size_t n = std::min(pieces[i % std::size(pieces)], content.size() - off);
-    up->append(std::string_view(content).substr(off, n));
+    if (i % 3 == 2) {
+      up->append(std::string_view(content).substr(off, n));
+    } else {  // hashed on a worker while the loop goes on; the buffer handed back is reused
+      spare.assign(content, off, n);
+      spare = up->append_owned(std::move(spare));
+      std::fill(spare.begin(), spare.end(), '!');  // no longer the upload's: may be scribbled on
+    }
     off += n;
     ASSERT_EQ(up->size(), off);
   }
@@ -164,6 +172,32 @@ TEST_F(BlobStoreTest, LargeUploadWrittenBehindIsIntactAndLeavesTheCache) {
   }
   EXPECT_EQ(blobs->size_of(d), content.size());
   EXPECT_TRUE(testing::read(p) == content);
+  EXPECT_TRUE(dir_entries(uploads()).empty());
+}
+
+// A piece still being hashed when the upload is verified, cancelled or dropped: each waits.
+TEST_F(BlobStoreTest, PiecesHashedOnWorkersAreWaitedFor) {
+  std::string big(3u << 20, 'b');
+  {
+    auto up = blobs->start_upload(hex_id(8), DigestAlgorithm::kSha256);
+    (void)up->append_owned(big);
+    EXPECT_EQ(code_of([&] { up->commit(digest_of("something else")); }),
+              ErrorCode::kDigestMismatch);
+  }
+  {
+    auto up = blobs->start_upload(hex_id(9), DigestAlgorithm::kSha256);
+    (void)up->append_owned(big);
+    up->cancel();
+  }
+  {
+    auto up = blobs->start_upload(hex_id(10), DigestAlgorithm::kSha256);
+    (void)up->append_owned(big);
+  }  // dropped while hashing
+  auto up = blobs->start_upload(hex_id(11), DigestAlgorithm::kSha256);
+  (void)up->append_owned(big);
+  (void)up->append_owned(big);
+  up->commit(digest_of(big + big));
+  EXPECT_EQ(blobs->size_of(digest_of(big + big)), 2 * big.size());
   EXPECT_TRUE(dir_entries(uploads()).empty());
 }
 

@@ -38,11 +38,21 @@ Awaitable send_progress(http::Exchange& ex, int status, const std::string& name,
 boost::asio::awaitable<std::uint64_t> stream_body(http::Exchange& ex, store::Upload& up) {
   std::uint64_t n = 0;
   const auto& req = ex.request();
+  std::string buf;
   while (true) {
-    std::string chunk = co_await ex.read_some(kChunk);
-    if (chunk.empty()) break;
-    up.append(chunk);
-    n += chunk.size();
+    // A recycled buffer keeps its capacity: no new memory to fault in. A small body gets a
+    // buffer of its size.
+    std::uint64_t want = kChunk;
+    if (req.content_length) {
+      if (*req.content_length <= n) break;
+      want = std::min(want, *req.content_length - n);
+    }
+    buf.resize(static_cast<std::size_t>(want));
+    std::size_t got = co_await ex.read_some_into(buf.data(), buf.size());
+    if (got == 0) break;
+    buf.resize(got);
+    n += got;
+    buf = up.append_owned(std::move(buf));
   }
   if (req.content_length && *req.content_length != n)
     throw ApiError(400, "SIZE_INVALID", "body shorter than Content-Length");

@@ -201,6 +201,12 @@ class Session final : public Exchange {
     co_return out;
   }
 
+  asio::awaitable<std::size_t> read_some_into(char* data, std::size_t max) override {
+    if (body_done() || max == 0) co_return 0;
+    if (!chunked_) max = static_cast<std::size_t>(std::min<std::uint64_t>(max, body_left_));
+    co_return co_await read_into(data, max);
+  }
+
   asio::awaitable<std::string> read_all(std::size_t limit) override {
     auto too_large = [limit] {
       return Error(ErrorCode::kTooLarge,

@@ -40,6 +40,13 @@ class Upload {
   virtual ~Upload() = default;
   virtual std::uint64_t size() const = 0;  // bytes received so far
   virtual void append(std::string_view data) = 0;
+  // The same for a piece the upload may keep: a large one is hashed on a helper thread
+  // while the caller goes on (reading the next piece); size() counts it at once. Returns a
+  // buffer the upload no longer needs (an earlier piece, or `data`), to be reused.
+  virtual std::string append_owned(std::string data) {
+    append(data);
+    return data;
+  }
   // Verifies the digest of everything appended (computed with expected's algorithm; the
   // session was started with it), fsyncs and atomically moves the data to its content
   // address. Throws Error(kDigestMismatch) on a mismatch, after discarding the data (the
