@@ -39,6 +39,7 @@ bench: build
 	bench/package.sh $(BUILD)/charthouse
 	bench/client.sh $(BUILD)/charthouse
 	bench/deps.sh $(BUILD)/charthouse
+	@echo; echo "== charthouse serve vs docker-registry (bench/results/registry.md) =="; cat bench/results/registry.md
 
 format:
 	find src tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i

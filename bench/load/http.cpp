@@ -127,8 +127,19 @@ std::string HttpConnection::read_line() {
   }
 }
 
-void HttpConnection::read_body(HttpResponse& r, std::uint64_t length, bool discard) {
+void HttpConnection::read_body(HttpResponse& r, std::uint64_t length, bool discard,
+                               bool in_kernel) {
   while (length > 0) {
+    if (discard && in_kernel && begin_ == end_) {
+      // TCP drops up to `length` queued bytes without copying them (tcp(7), MSG_TRUNC).
+      ssize_t n = ::recv(fd_, buf_.data(), std::min<std::uint64_t>(length, 1 << 30), MSG_TRUNC);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw sys_error("recv");
+      if (n == 0) throw std::runtime_error("connection closed mid-body");
+      r.body_bytes += static_cast<std::uint64_t>(n);
+      length -= static_cast<std::uint64_t>(n);
+      continue;
+    }
     if (begin_ == end_ && fill() == 0) throw std::runtime_error("connection closed mid-body");
     std::size_t take = std::min<std::uint64_t>(length, end_ - begin_);
     if (!discard) r.body.append(buf_.data() + begin_, take);
@@ -198,7 +209,7 @@ HttpResponse HttpConnection::send(const HttpRequest& req) {
             read_line();
           }
         } else if (auto cl = r.header("content-length"); !cl.empty()) {
-          read_body(r, std::stoull(cl), req.discard_body);
+          read_body(r, std::stoull(cl), req.discard_body, req.discard_in_kernel);
         } else {
           // Body until close.
           while (true) {

@@ -33,6 +33,9 @@ struct HttpRequest {
   std::string_view body;                                     // sent with Content-Length
   const FileBody* file = nullptr;                            // instead of `body`
   bool discard_body = false;  // count the response body's bytes only
+  // With discard_body: a Content-Length body is dropped by the kernel (recv MSG_TRUNC), not
+  // copied to us, so the client costs next to nothing and the server's sending is measured.
+  bool discard_in_kernel = false;
 };
 
 class HttpConnection {
@@ -53,7 +56,7 @@ class HttpConnection {
   void send_file(const FileBody& file);
   std::size_t fill();  // reads more into buf_; 0 at EOF
   std::string read_line();
-  void read_body(HttpResponse& r, std::uint64_t length, bool discard);
+  void read_body(HttpResponse& r, std::uint64_t length, bool discard, bool in_kernel = false);
 
   std::string host_;
   std::uint16_t port_;

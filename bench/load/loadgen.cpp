@@ -419,7 +419,8 @@ int cmd_push_blob(const Args& a) {
   return 0;
 }
 
-// --- blob-get: one large GET, body discarded; MB/s.
+// --- blob-get: one large GET, body discarded (copied and dropped like a client that stores
+// it, or with --in-kernel 1 dropped by the kernel: the server's sending alone); MB/s.
 
 int cmd_blob_get(const Args& a) {
   auto [host, port] = split_host_port(arg(a, "addr"));
@@ -427,7 +428,7 @@ int cmd_blob_get(const Args& a) {
   std::uint64_t expect_bytes = static_cast<std::uint64_t>(arg_int(a, "expect-bytes", -1));
   HttpConnection c(host, port);
   auto start = Clock::now();
-  auto r = c.send({.target = path, .discard_body = true});
+  auto r = c.send({.target = path, .discard_body = true, .discard_in_kernel = arg(a, "in-kernel", "0") == "1"});
   double secs = seconds_since(start);
   expect(r, {200}, "GET " + path);
   if (r.body_bytes != expect_bytes)
