@@ -135,11 +135,13 @@ done
   --row setup --target charthouse >/dev/null
 
 # --- 1. manifest GET by tag.
+ci=0
 for conns in 1 16 64; do
+  ci=$((ci + 1))
   for r in $(seq 1 "$rounds"); do
     for t in $(order "$r"); do
       load get --addr "${addr[$t]}" --path "/v2/bench/grafana/manifests/$gver" --conns "$conns" \
-        --requests 50000 --max-seconds 3 --row "1. manifest GET by tag, $conns conn" --order $((10 + conns)) --target "$t"
+        --requests 50000 --max-seconds 3 --row "1. manifest GET by tag, $conns conn" --order $((10 + ci)) --target "$t"
     done
   done
   step "1. manifest GET, $conns connections"
@@ -192,8 +194,8 @@ done
 for r in $(seq 1 $((rounds + 2))); do
   for t in $(order "$r") nginx; do
     read -r a p < <(blob_at "$t")
-    load blob-get --addr "$a" --path "$p" --expect-bytes $size --row "3a. GET 256 MiB blob" --order 30 --target "$t"
-    load blob-get --addr "$a" --path "$p" --expect-bytes $size --in-kernel 1 \
+    load blob-get --addr "$a" --path "$p" --expect-bytes $size --reps 5 --row "3a. GET 256 MiB blob" --order 30 --target "$t"
+    load blob-get --addr "$a" --path "$p" --expect-bytes $size --reps 5 --in-kernel 1 \
       --row "3b. GET 256 MiB blob, body dropped by the client's kernel" --order 31 --target "$t"
   done
 done
