@@ -191,8 +191,10 @@ for t in charthouse docker-registry nginx; do
   read -r a p < <(blob_at "$t")
   "$lg" blob-get --addr "$a" --path "$p" --expect-bytes $size --row warm-up --target "$t" --out /dev/null >/dev/null
 done
-for r in $(seq 1 $((rounds + 2))); do
-  for t in $(order "$r") nginx; do
+three=(charthouse docker-registry nginx)
+for r in $(seq 1 $((2 * rounds + 1))); do
+  for i in 0 1 2; do  # the three rotate: each goes first, second and last as often
+    t=${three[$(((r + i) % 3))]}
     read -r a p < <(blob_at "$t")
     load blob-get --addr "$a" --path "$p" --expect-bytes $size --reps 5 --row "3a. GET 256 MiB blob" --order 30 --target "$t"
     load blob-get --addr "$a" --path "$p" --expect-bytes $size --reps 5 --in-kernel 1 \

@@ -32,7 +32,7 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
   std::string_view body;                                     // sent with Content-Length
   const FileBody* file = nullptr;                            // instead of `body`
-  bool discard_body = false;  // count the response body's bytes only
+  bool discard_body = false;                                 // count the response body's bytes only
   // With discard_body: a Content-Length body is dropped by the kernel (recv MSG_TRUNC), not
   // copied to us, so the client costs next to nothing and the server's sending is measured.
   bool discard_in_kernel = false;

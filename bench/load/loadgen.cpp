@@ -153,7 +153,8 @@ std::string fetch_token(HttpConnection& c, const HttpResponse& challenge, const 
     target = with_param(target, "scope=" + pct_encode(scope));
   HttpRequest req{.target = target};
   if (cr.any())
-    req.headers.emplace_back("Authorization", "Basic " + base64_encode(cr.user + ":" + cr.password));
+    req.headers.emplace_back("Authorization",
+                             "Basic " + base64_encode(cr.user + ":" + cr.password));
   auto r = c.send(req);
   expect(r, {200}, "GET token");
   auto j = json::parse(r.body);
@@ -230,8 +231,9 @@ int cmd_get(const Args& a) {
   double secs = seconds_since(start);
   std::vector<double> all;
   for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
-  if (errors > 0) throw std::runtime_error("GET " + path + ": " + std::to_string(errors.load()) +
-                                           " failed requests, first: " + first_error);
+  if (errors > 0)
+    throw std::runtime_error("GET " + path + ": " + std::to_string(errors.load()) +
+                             " failed requests, first: " + first_error);
   double n = static_cast<double>(all.size());
   emit(a, "rps", "higher",
        {{"requests", all.size()},
@@ -305,12 +307,12 @@ struct Blob {
 
 void push_blob_bytes(HttpConnection& c, const std::string& repo, const Blob& b,
                      const Credentials& cr, std::string& token) {
-  auto h = send_authed(c, {.method = "HEAD", .target = "/v2/" + repo + "/blobs/" + b.digest}, cr,
-                       token);
+  auto h =
+      send_authed(c, {.method = "HEAD", .target = "/v2/" + repo + "/blobs/" + b.digest}, cr, token);
   if (h.status == 200) return;
   expect(h, {404}, "HEAD blob");
-  auto p = send_authed(c, {.method = "POST", .target = "/v2/" + repo + "/blobs/uploads/"}, cr,
-                       token);
+  auto p =
+      send_authed(c, {.method = "POST", .target = "/v2/" + repo + "/blobs/uploads/"}, cr, token);
   expect(p, {202}, "POST upload");
   HttpRequest put{.method = "PUT",
                   .target = with_param(location_target(p.header("location")), "digest=" + b.digest),
@@ -398,8 +400,8 @@ int cmd_push_blob(const Args& a) {
       FileBody body{fd, off, std::min(chunk, size - off)};
       HttpRequest patch{.method = "PATCH", .target = loc, .file = &body};
       patch.headers.emplace_back("Content-Type", "application/octet-stream");
-      patch.headers.emplace_back("Content-Range", std::to_string(off) + "-" +
-                                                      std::to_string(off + body.length - 1));
+      patch.headers.emplace_back("Content-Range",
+                                 std::to_string(off) + "-" + std::to_string(off + body.length - 1));
       auto r = c.send(patch);
       expect(r, {202}, "PATCH chunk");
       loc = location_target(r.header("location"));
@@ -536,7 +538,8 @@ int cmd_list(const Args& a) {
       target.clear();
       if (!walk) break;
       std::string link = r.header("link");
-      if (auto lt = link.find('<'); lt != std::string::npos && link.find("rel=\"next\"") != std::string::npos)
+      if (auto lt = link.find('<');
+          lt != std::string::npos && link.find("rel=\"next\"") != std::string::npos)
         target = location_target(link.substr(lt + 1, link.find('>') - lt - 1));
     }
     ms.push_back(seconds_since(t0) * 1000);
@@ -576,8 +579,12 @@ std::string fmt(double v) {
 }
 
 const std::map<std::string, std::string> kUnits = {
-    {"rps", "req/s"},         {"pulls_per_s", "pulls/s"}, {"charts_per_s", "charts/s"},
-    {"mb_per_s", "MB/s"},     {"ms", "ms"},               {"rss_mib", "MiB"},
+    {"rps", "req/s"},
+    {"pulls_per_s", "pulls/s"},
+    {"charts_per_s", "charts/s"},
+    {"mb_per_s", "MB/s"},
+    {"ms", "ms"},
+    {"rss_mib", "MiB"},
 };
 
 int cmd_report(const Args& a) {
@@ -604,7 +611,8 @@ int cmd_report(const Args& a) {
       if (v.is_number()) cell.metrics[k].push_back(v.get<double>());
   }
   const std::string self = "charthouse", peer = "docker-registry";
-  json doc = {{"date", arg(a, "date", "")}, {"machine", arg(a, "machine", "")}, {"rows", json::array()}};
+  json doc = {
+      {"date", arg(a, "date", "")}, {"machine", arg(a, "machine", "")}, {"rows", json::array()}};
   struct Out {
     const Row* row;
     double primary_self = NAN, primary_peer = NAN, ratio = NAN, advantage = NAN;
@@ -629,8 +637,11 @@ int cmd_report(const Args& a) {
         o.ceiling_name = t;
         o.ceiling = med(t, row.primary);
       }
-    json jr = {{"workload", row.name}, {"metric", row.primary}, {"better", row.better},
-               {"ratio_charthouse_over_peer", o.ratio}, {"charthouse_advantage", o.advantage},
+    json jr = {{"workload", row.name},
+               {"metric", row.primary},
+               {"better", row.better},
+               {"ratio_charthouse_over_peer", o.ratio},
+               {"charthouse_advantage", o.advantage},
                {"targets", json::object()}};
     for (const auto& [t, cell] : row.targets) {
       json jt = json::object();
@@ -668,9 +679,8 @@ int cmd_report(const Args& a) {
       return it == row.targets.end() ? nullptr : &it->second;
     };
     md << "| " << row.name << " | " << fmt(o.primary_self) << " " << unit << extra(cell(self))
-       << " | " << fmt(o.primary_peer) << " " << unit << extra(cell(peer)) << " | "
-       << fmt(o.ratio) << " | "
-       << (o.advantage >= 1 ? "faster " : "**slower** ") << fmt(o.advantage) << "× | ";
+       << " | " << fmt(o.primary_peer) << " " << unit << extra(cell(peer)) << " | " << fmt(o.ratio)
+       << " | " << (o.advantage >= 1 ? "faster " : "**slower** ") << fmt(o.advantage) << "× | ";
     if (!o.ceiling_name.empty())
       md << o.ceiling_name << " " << fmt(o.ceiling) << " " << unit << " (charthouse at "
          << fmt(100 * o.primary_self / o.ceiling) << "%)";
