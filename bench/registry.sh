@@ -161,6 +161,8 @@ openssl speed -evp sha256 -bytes 1048576 -seconds 2 2>/dev/null >"$work/speed.tx
 sha=$(awk '/^sha256/ {v=$NF; sub(/k$/, "", v); print v / 1000}' "$work/speed.txt")
 for r in $(seq 1 "$rounds"); do
   for t in $(order "$r"); do
+    sync  # nobody pays for the other's dirty pages: docker-registry does not fsync, so its
+          # writeback would otherwise land in charthouse's fsyncs
     load push-blob --addr "${addr[$t]}" --repo "blobs/mono$r" --file "$work/static/blob" --digest "$bdigest" \
       --row "4. push 256 MiB blob, monolithic" --order 41 --target "$t"
     load push-blob --addr "${addr[$t]}" --repo "blobs/chunked$r" --file "$work/static/blob" --digest "$bdigest" \
@@ -175,6 +177,8 @@ fi
 step "4. 256 MiB pushes (sha256 one core: ${sha:-?} MB/s)"
 for r in $(seq 1 "$rounds"); do
   for t in $(order "$r"); do
+    sync  # nobody pays for the other's dirty pages: docker-registry does not fsync, so its
+          # writeback would otherwise land in charthouse's fsyncs
     load push-charts --addr "${addr[$t]}" --dir "$work/charts500" --namespace "push$r" \
       --row "4. push 500 charts" --order 40 --target "$t"
   done
