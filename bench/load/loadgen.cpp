@@ -710,7 +710,8 @@ int cmd_report(const Args& a) {
        << "set title 'charthouse serve vs docker-registry: times better (>1: charthouse "
           "faster/smaller)'\n"
        << "set style fill solid 0.8\nset boxwidth 0.7\nset logscale x 2\nset grid xtics\n"
-       << "set yrange [-1:" << outs.size() << "]\nset ytics scale 0\nset key off\n"
+       << "set termoption noenhanced\nset xlabel 'charthouse advantage (log scale)'\n"
+       << "set yrange [" << outs.size() << ":-1]\nset ytics scale 0\nset key off\n"
        << "set arrow from 1, graph 0 to 1, graph 1 nohead lw 2 lc rgb 'black'\n"
        << "plot '" << (dir / "registry-ratios.dat").string()
        << "' using ($3/2):1:($3/2):(0.35):($3 >= 1 ? 0x2e7d32 : 0xc62828):ytic(2) with "

@@ -1,7 +1,9 @@
 // BlobStore on a local filesystem (DESIGN.md "Server storage"). Uploads append to
 // <root>/uploads/<id> while hashing; commit fsyncs the file, renames it to
 // <root>/blobs/<alg>/<2 hex>/<hex> without replacing an existing blob, and fsyncs the
-// directory. A blob path therefore only ever names complete, verified content.
+// directory. A blob path therefore only ever names complete, verified content. Large uploads
+// are written back while they stream and leave the page cache behind them (write_behind),
+// and their large pieces are hashed on worker threads (append_owned).
 //
 // Thread safety: the store itself holds no mutable state except a set of striped mutexes
 // that order commit-of-an-existing-blob against remove_if_unchanged (see there). Uploads of
