@@ -11,16 +11,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 bin=$(realpath "${1:-$here/build/charthouse}")
 rounds=${ROUNDS:-7}
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-results="$here/bench/results"
-mkdir -p "$results"
+source "$here/bench/common.sh"
 
 # A real chart: grafana from the fixtures (packaged once, reused by every tool).
 src="$here/tests/fixtures/charts/grafana-community/grafana"
@@ -32,11 +23,9 @@ version=$(basename "$tgz" .tgz | sed "s/^$name-//")
 echo "chart: $(basename "$tgz") ($(stat -c %s "$tgz") bytes), $rounds rounds, $(nproc) cores"
 
 # The registries.
-"$bin" serve --addr 127.0.0.1:0 --root "$work/serve" --access-log false >"$work/serve.out" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 100); do grep -q "listening on" "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
-serve=127.0.0.1:$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$work/serve.out")
-port=$((20000 + RANDOM % 20000))  # docker-registry cannot report a port it picked itself
+start_serve "$bin" serve
+serve=$serve_addr
+port=$(free_port)  # docker-registry cannot report a port it picked itself
 cat >"$work/dist.yml" <<YAML
 version: 0.1
 log:
@@ -50,7 +39,7 @@ YAML
 docker-registry serve "$work/dist.yml" >"$work/dist.log" 2>&1 &
 pids+=($!)
 dist=127.0.0.1:$port
-for _ in $(seq 1 100); do curl -sf "http://$dist/v2/" >/dev/null && break; sleep 0.1; done
+wait_http "http://$dist/v2/"
 
 declare -A tools=([charthouse]="$bin" [helm-3.17.3]="$here/tools/helm-3.17.3/helm"
                   [helm-4.1.4]="$here/tools/helm-4.1.4/helm")

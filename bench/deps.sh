@@ -14,21 +14,10 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 bin=$(realpath "${1:-$here/build/charthouse}")
 rounds=${ROUNDS:-5}
 gets=${GETS:-200}
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-results="$here/bench/results"
-mkdir -p "$results"
+source "$here/bench/common.sh"
 
-"$bin" serve --addr 127.0.0.1:0 --root "$work/store" --access-log false >"$work/serve.out" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 100); do grep -q "listening on" "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
-host=127.0.0.1:$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$work/serve.out")
+start_serve "$bin" store
+host=$serve_addr
 
 # A chart archive per version, written with tar (fast), uploaded through the ChartMuseum API.
 make_chart() {  # name version dir
@@ -60,25 +49,9 @@ pct() {  # percentile of seconds on stdin, in ms
   sort -n | awk -v p="$1" '{a[NR]=$1} END {i=int(NR*p/100+0.5); if (i<1) i=1; if (i>NR) i=NR; printf "%.3f", a[i]*1000}'
 }
 
-port=$((20000 + RANDOM % 20000))
-mkdir -p "$work/static" "$work/nginx"
-cat >"$work/nginx/nginx.conf" <<CONF
-$([[ $(id -u) == 0 ]] && echo "user root;")
-master_process off;
-worker_processes 1;
-error_log $work/nginx/error.log;
-pid $work/nginx/nginx.pid;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/b; proxy_temp_path $work/nginx/p; fastcgi_temp_path $work/nginx/f;
-  uwsgi_temp_path $work/nginx/u; scgi_temp_path $work/nginx/s;
-  server { listen 127.0.0.1:$port; root $work/static; }
-}
-CONF
-/usr/sbin/nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
-pids+=($!)
-sleep 0.5
+port=$(free_port)
+mkdir -p "$work/static"
+start_nginx "$port" "$work/static"
 
 declare -A idx
 for n in 10 1000 10000; do

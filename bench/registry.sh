@@ -22,16 +22,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 bin=$(realpath "${1:-$here/build/charthouse}")
 lg=$(realpath "${2:-$(dirname "$bin")/ch-loadgen}")
 rounds=${ROUNDS:-3}
-results="$here/bench/results"
-mkdir -p "$results"
-work=$(mktemp -d "${TMPDIR:-/tmp}/ch-bench.XXXXXX")
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$here/bench/common.sh"
 out="$results/registry.jsonl"
 : >"$out"
 started=$(date +%s)
@@ -40,24 +31,15 @@ step() { printf '[%4ds] %s\n' $(($(date +%s) - started)) "$*"; }
 load() { timeout 300 "$lg" "$@" --out "$out" >/dev/null; }
 
 # --- The servers.
-wait_http() { for _ in $(seq 1 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
-serve_port() { for _ in $(seq 1 100); do grep -q "listening on" "$1" 2>/dev/null && break; sleep 0.1; done
-               sed -n 's/.*127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$1"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
-              echo $((20000 + RANDOM % 20000)); }
 rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 
-"$bin" serve --addr 127.0.0.1:0 --root "$work/charthouse" --access-log false --gc-interval 0 \
-  >"$work/charthouse.out" 2>&1 &
-ch_pid=$!; pids+=($ch_pid)
-ch=127.0.0.1:$(serve_port "$work/charthouse.out")
+start_serve "$bin" charthouse --gc-interval 0
+ch=$serve_addr; ch_pid=$serve_pid
 
 # The token-auth instance of workload 2 (its own storage; the chart is pushed to it below).
 htpasswd -bcB "$work/htpasswd" bench bench-password 2>/dev/null
-"$bin" serve --addr 127.0.0.1:0 --root "$work/charthouse-token" --auth token \
-  --htpasswd "$work/htpasswd" --access-log false --gc-interval 0 >"$work/charthouse-token.out" 2>&1 &
-pids+=($!)
-cht=127.0.0.1:$(serve_port "$work/charthouse-token.out")
+start_serve "$bin" charthouse-token --gc-interval 0 --auth token --htpasswd "$work/htpasswd"
+cht=$serve_addr
 
 dport=$(free_port)
 # Debian's packaged configuration (in-memory blob descriptor cache), access log off as for
@@ -83,24 +65,9 @@ dr_pid=$!; pids+=($dr_pid)
 dr=127.0.0.1:$dport
 
 nport=$(free_port)
-mkdir -p "$work/nginx" "$work/static"
-cat >"$work/nginx/nginx.conf" <<CONF
-$([[ $(id -u) == 0 ]] && echo "user root;")
-master_process off;
-worker_processes 1;
-error_log $work/nginx/error.log;
-pid $work/nginx/nginx.pid;
-events { worker_connections 64; }
-http {
-  access_log off; sendfile on; tcp_nopush on;
-  client_body_temp_path $work/nginx/b; proxy_temp_path $work/nginx/p; fastcgi_temp_path $work/nginx/f;
-  uwsgi_temp_path $work/nginx/u; scgi_temp_path $work/nginx/s;
-  server { listen 127.0.0.1:$nport; root $work/static; }
-}
-CONF
-/usr/sbin/nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' 2>"$work/nginx.err" &
-pids+=($!)
-wait_http "http://$ch/v2/"; wait_http "http://$cht/v2/"; wait_http "http://$dr/v2/"; wait_http "http://$nport"
+mkdir -p "$work/static"
+start_nginx "$nport" "$work/static" "sendfile on; tcp_nopush on;"
+wait_http "http://$dr/v2/"
 sleep 1
 declare -A idle=([charthouse]=$(rss_kib $ch_pid VmRSS) [docker-registry]=$(rss_kib $dr_pid VmRSS))
 

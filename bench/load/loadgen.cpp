@@ -31,7 +31,9 @@
 #include "core/base64.hpp"
 #include "core/digest.hpp"
 #include "core/file.hpp"
+#include "core/percent.hpp"
 #include "http.hpp"
+#include "oci/media_types.hpp"
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
@@ -40,11 +42,11 @@ namespace fsys = std::filesystem;
 namespace ch::bench {
 namespace {
 
-constexpr const char* kManifestAccept =
-    "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, "
-    "application/vnd.docker.distribution.manifest.v2+json";
-constexpr const char* kOciManifest = "application/vnd.oci.image.manifest.v1+json";
-constexpr const char* kChartLayer = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
+const std::string kManifestAccept = std::string(oci::kImageManifest) + ", " +
+                                    std::string(oci::kImageIndex) + ", " +
+                                    std::string(oci::kDockerManifest);
+const std::string kOciManifest(oci::kImageManifest);
+const std::string kChartLayer(oci::kHelmChartLayer);
 
 using Args = std::map<std::string, std::string>;
 
@@ -82,21 +84,6 @@ void expect(const HttpResponse& r, std::initializer_list<int> ok, const std::str
     if (r.status == s) return;
   throw std::runtime_error(what + ": HTTP " + std::to_string(r.status) + " " +
                            r.body.substr(0, 300));
-}
-
-std::string pct_encode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
 }
 
 // The path (and query) of an absolute or relative Location.
@@ -148,9 +135,9 @@ std::string fetch_token(HttpConnection& c, const HttpResponse& challenge, const 
   std::string h = challenge.header("www-authenticate");
   if (h.rfind("Bearer ", 0) != 0) throw std::runtime_error("expected a Bearer challenge: " + h);
   std::string target = location_target(challenge_param(h, "realm"));
-  target = with_param(target, "service=" + pct_encode(challenge_param(h, "service")));
+  target = with_param(target, "service=" + percent_encode(challenge_param(h, "service")));
   if (auto scope = challenge_param(h, "scope"); !scope.empty())
-    target = with_param(target, "scope=" + pct_encode(scope));
+    target = with_param(target, "scope=" + percent_encode(scope));
   HttpRequest req{.target = target};
   if (cr.any())
     req.headers.emplace_back("Authorization",
@@ -321,6 +308,20 @@ void push_blob_bytes(HttpConnection& c, const std::string& repo, const Blob& b,
   expect(send_authed(c, put, cr, token), {201}, "PUT blob");
 }
 
+// The artifact `helm push` makes of a packaged chart (no provenance: layers[0] is the chart).
+struct ChartPush {
+  std::string name;
+  chart::ChartArtifact art;
+};
+ChartPush chart_artifact(const std::string& tgz) {
+  auto chart = chart::load_archive(tgz);
+  oci::Descriptor layer{.media_type = kChartLayer,
+                        .digest = digest_of(tgz).str(),
+                        .size = static_cast<std::int64_t>(tgz.size())};
+  return {chart.metadata.name,
+          chart::build_chart_artifact(chart.metadata, layer, std::nullopt, "")};
+}
+
 // Every *.tgz in --dir becomes `helm push`'s artifact and is pushed to <namespace>/<name>:
 // HEAD blob, POST + PUT ?digest= for config and chart layer, PUT manifest (as oras-go does).
 int cmd_push_charts(const Args& a) {
@@ -339,12 +340,9 @@ int cmd_push_charts(const Args& a) {
   for (const auto& f : files) {
     Item it;
     it.layer = fs::read_file(f);
-    auto chart = chart::load_archive(it.layer);
-    oci::Descriptor layer{.media_type = kChartLayer,
-                          .digest = digest_of(it.layer).str(),
-                          .size = static_cast<std::int64_t>(it.layer.size())};
-    it.art = chart::build_chart_artifact(chart.metadata, layer, std::nullopt, "");
-    it.repo = ns + "/" + chart.metadata.name;
+    auto [name, art] = chart_artifact(it.layer);
+    it.art = std::move(art);
+    it.repo = ns + "/" + name;
     items.push_back(std::move(it));
   }
   if (items.empty()) throw std::runtime_error("no .tgz in " + arg(a, "dir"));
@@ -455,17 +453,14 @@ int cmd_populate(const Args& a) {
   long long tags = arg_int(a, "tags", 0), repos = arg_int(a, "repos", 0);
   int conns = static_cast<int>(arg_int(a, "conns", 4));
   std::string tgz = fs::read_file(arg(a, "chart"));
-  auto chart = chart::load_archive(tgz);
-  oci::Descriptor layer{.media_type = kChartLayer,
-                        .digest = digest_of(tgz).str(),
-                        .size = static_cast<std::int64_t>(tgz.size())};
-  auto art = chart::build_chart_artifact(chart.metadata, layer, std::nullopt, "");
+  auto art = chart_artifact(tgz).art;
+  const std::string& layer_digest = art.layers[0].digest;
   {
     HttpConnection c(host, port);
     Credentials none;
     std::string token;
     push_blob_bytes(c, repo, {art.config_desc.digest, art.config}, none, token);
-    push_blob_bytes(c, repo, {layer.digest, tgz}, none, token);
+    push_blob_bytes(c, repo, {layer_digest, tgz}, none, token);
   }
   long long n = tags > 0 ? tags : repos;
   std::atomic<long long> next{0};
@@ -483,7 +478,7 @@ int cmd_populate(const Args& a) {
           std::string target_repo = tags > 0 ? repo : repo + "-r" + name;
           std::string tag = tags > 0 ? std::string("v") + name : art.tag;
           if (repos > 0) {
-            for (const auto& d : {art.config_desc.digest, layer.digest}) {
+            for (const auto& d : {art.config_desc.digest, layer_digest}) {
               auto r = c.send({.method = "POST",
                                .target = "/v2/" + target_repo + "/blobs/uploads/?mount=" + d +
                                          "&from=" + repo});

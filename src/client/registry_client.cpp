@@ -8,6 +8,7 @@
 #include "core/base64.hpp"
 #include "core/digest.hpp"
 #include "core/error.hpp"
+#include "core/percent.hpp"
 #include "oci/media_types.hpp"
 
 namespace ch::client {
@@ -20,21 +21,6 @@ std::string manifest_accept() {
   return std::string(oci::kDockerManifest) + ", " + std::string(oci::kDockerManifestList) + ", " +
          std::string(oci::kImageManifest) + ", " + std::string(oci::kImageIndex) +
          ", application/vnd.oci.artifact.manifest.v1+json";
-}
-
-std::string url_escape(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
 }
 
 std::string pull_scope(const std::string& repository) {
@@ -258,18 +244,18 @@ std::string RegistryClient::fetch_token(const std::string& host, const std::stri
     request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
     std::string form;
     if (!credential.refresh_token.empty()) {
-      form = "grant_type=refresh_token&refresh_token=" + url_escape(credential.refresh_token);
+      form = "grant_type=refresh_token&refresh_token=" + percent_encode(credential.refresh_token);
     } else {
-      form = "grant_type=password&username=" + url_escape(credential.username) +
-             "&password=" + url_escape(credential.password);
+      form = "grant_type=password&username=" + percent_encode(credential.username) +
+             "&password=" + percent_encode(credential.password);
     }
-    form += "&service=" + url_escape(service) + "&client_id=charthouse";
-    if (!scopes.empty()) form += "&scope=" + url_escape(join(scopes, " "));
+    form += "&service=" + percent_encode(service) + "&client_id=charthouse";
+    if (!scopes.empty()) form += "&scope=" + percent_encode(join(scopes, " "));
     request.body = form;
   } else {
     request.url = realm + (realm.find('?') == std::string::npos ? "?" : "&");
-    request.url += "service=" + url_escape(service);
-    for (const std::string& s : scopes) request.url += "&scope=" + url_escape(s);
+    request.url += "service=" + percent_encode(service);
+    for (const std::string& s : scopes) request.url += "&scope=" + percent_encode(s);
     if (!credential.username.empty() || !credential.password.empty())
       request.headers.emplace_back(
           "Authorization",
@@ -484,7 +470,7 @@ void RegistryClient::upload_blob(const std::string& host, const std::string& rep
   Request put;
   put.method = "PUT";
   put.url = location + (location.find('?') == std::string::npos ? "?" : "&") +
-            "digest=" + url_escape(blob.digest);
+            "digest=" + percent_encode(blob.digest);
   put.headers.emplace_back("Content-Type", "application/octet-stream");
   put.body_file = path;
   if (path.empty()) put.body = data;

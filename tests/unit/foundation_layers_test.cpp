@@ -6,6 +6,7 @@
 
 #include "client/credential_key.hpp"
 #include "core/error.hpp"
+#include "core/percent.hpp"
 #include "oci/reference.hpp"
 #include "registry/store/layout.hpp"
 #include "repo/helmpath.hpp"
@@ -14,6 +15,13 @@ namespace ch {
 namespace {
 
 const std::string kDigest = "sha256:" + std::string(64, 'a');
+
+TEST(PercentEncode, UnreservedStayAndTheRestBecomesUpperHex) {
+  EXPECT_EQ(percent_encode("AZaz09-_.~"), "AZaz09-_.~");
+  EXPECT_EQ(percent_encode("repository:a/b:pull,push"), "repository%3Aa%2Fb%3Apull%2Cpush");
+  EXPECT_EQ(percent_encode("p@ss word&=\xff"), "p%40ss%20word%26%3D%FF");
+  EXPECT_EQ(percent_encode("application/vnd.oci+json", "/"), "application/vnd.oci%2Bjson");
+}
 
 TEST(OciReference, ParsesHelmForms) {
   auto r = oci::Reference::parse("oci://localhost:5000/charts/my-app:1.0.0+build.1");

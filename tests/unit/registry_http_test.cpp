@@ -423,8 +423,10 @@ awaitable<void> hash_body(Exchange& ex) {
   std::uint64_t total = 0, chunks = 0, max_chunk = 0;
   const std::uint64_t rss_before = rss_bytes();
   std::uint64_t rss_peak = rss_before;
+  std::string buf(kMiB, '\0');
   for (;;) {
-    std::string part = co_await ex.read_some(kMiB);
+    std::size_t got = co_await ex.read_some(buf.data(), buf.size());
+    std::string_view part(buf.data(), got);
     if (part.empty()) break;
     sha.update(part);
     total += part.size();

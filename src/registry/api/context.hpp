@@ -83,6 +83,5 @@ Awaitable handle_referrers(Context& ctx, http::Exchange& ex, const std::string& 
 // and builds the Link header for the next page.
 long parse_page_size(const http::Request& req);
 std::string next_link(const std::string& path, long n, const std::string& last);
-std::string url_encode(const std::string& s);
 
 }  // namespace ch::registry::api

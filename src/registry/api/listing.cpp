@@ -1,5 +1,6 @@
 // Content discovery: tag list and _catalog (sorted, ?n= and ?last= with a Link header), and
 // the referrers API (artifactType filter with OCI-Filters-Applied, Link pagination).
+#include "core/percent.hpp"
 #include "registry/api/context.hpp"
 
 namespace ch::registry::api {
@@ -72,7 +73,7 @@ Awaitable handle_referrers(Context& ctx, http::Exchange& ex, const std::string& 
   if ((page_no + 1) * per < all.size()) {
     std::string link =
         "</v2/" + name + "/referrers/" + subject.str() + "?_page=" + std::to_string(page_no + 1);
-    for (const auto& t : types) link += "&artifactType=" + url_encode(t);
+    for (const auto& t : types) link += "&artifactType=" + percent_encode(t, "/");
     r.headers.emplace("Link", link + ">; rel=\"next\"");
   }
   r.body = body.dump();

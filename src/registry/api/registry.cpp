@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "core/error.hpp"
+#include "core/percent.hpp"
 #include "oci/reference.hpp"
 #include "registry/api/context.hpp"
 
@@ -106,23 +107,9 @@ long parse_page_size(const http::Request& req) {
   return v;
 }
 
-std::string url_encode(const std::string& s) {
-  std::string enc;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      enc += static_cast<char>(c);
-    } else {
-      static const char* kHex = "0123456789ABCDEF";
-      enc += '%';
-      enc += kHex[c >> 4];
-      enc += kHex[c & 15];
-    }
-  }
-  return enc;
-}
-
 std::string next_link(const std::string& path, long n, const std::string& last) {
-  return "<" + path + "?n=" + std::to_string(n) + "&last=" + url_encode(last) + ">; rel=\"next\"";
+  return "<" + path + "?n=" + std::to_string(n) + "&last=" + percent_encode(last, "/") +
+         ">; rel=\"next\"";
 }
 
 namespace {

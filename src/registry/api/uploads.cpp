@@ -48,7 +48,7 @@ boost::asio::awaitable<std::uint64_t> stream_body(http::Exchange& ex, store::Upl
       want = std::min(want, *req.content_length - n);
     }
     buf.resize(static_cast<std::size_t>(want));
-    std::size_t got = co_await ex.read_some_into(buf.data(), buf.size());
+    std::size_t got = co_await ex.read_some(buf.data(), buf.size());
     if (got == 0) break;
     buf.resize(got);
     n += got;

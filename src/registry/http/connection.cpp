@@ -59,7 +59,6 @@ constexpr std::uint64_t kLingerBytes = 16 << 20;
 constexpr std::uint64_t kDrainLimit = 1 << 20;    // unread body discarded to keep a connection
 constexpr std::size_t kScratch = 256 * 1024;      // drain, linger, file copy over TLS
 constexpr std::size_t kCoalesce = 16 * 1024;      // bodies up to this go in the header's write
-constexpr std::size_t kMaxReadSome = 16 << 20;    // read_some allocates at most this
 constexpr std::size_t kGrowStep = 64 * 1024;      // read_all of a chunked body
 constexpr std::size_t kBufferedRead = 64 * 1024;  // socket reads for headers and chunked bodies
 constexpr std::size_t kIdleBuffer = 8 * 1024;     // kept across requests
@@ -192,17 +191,7 @@ class Session final : public Exchange {
   const Request& request() const override { return req_; }
   bool responded() const override { return responded_; }
 
-  asio::awaitable<std::string> read_some(std::size_t max) override {
-    if (body_done()) co_return std::string();
-    std::size_t cap = std::clamp<std::size_t>(max, 1, kMaxReadSome);
-    if (!chunked_) cap = static_cast<std::size_t>(std::min<std::uint64_t>(cap, body_left_));
-    std::string out(cap, '\0');
-    std::size_t got = co_await read_into(out.data(), cap);
-    out.resize(got);
-    co_return out;
-  }
-
-  asio::awaitable<std::size_t> read_some_into(char* data, std::size_t max) override {
+  asio::awaitable<std::size_t> read_some(char* data, std::size_t max) override {
     if (body_done() || max == 0) co_return 0;
     if (!chunked_) max = static_cast<std::size_t>(std::min<std::uint64_t>(max, body_left_));
     co_return co_await read_into(data, max);

@@ -53,11 +53,9 @@ class Exchange {
  public:
   virtual ~Exchange() = default;
   virtual const Request& request() const = 0;
-  // Reads up to `max` bytes of the request body; an empty result means the body is over.
-  // Works for Content-Length and chunked bodies.
-  virtual boost::asio::awaitable<std::string> read_some(std::size_t max) = 0;
-  // The same into the caller's memory: returns the bytes read (at most `max`), 0 at the end.
-  virtual boost::asio::awaitable<std::size_t> read_some_into(char* data, std::size_t max) = 0;
+  // Reads up to `max` bytes of the request body into `data`; returns how many, 0 once the
+  // body is over. Works for Content-Length and chunked bodies.
+  virtual boost::asio::awaitable<std::size_t> read_some(char* data, std::size_t max) = 0;
   // Reads the whole body; throws Error(kTooLarge) past `limit` bytes.
   virtual boost::asio::awaitable<std::string> read_all(std::size_t limit) = 0;
   // Sends a response with an in-memory body (Content-Length set from it; for HEAD

@@ -483,8 +483,8 @@ std::string FsUpload::append_owned(std::string data) {
 // for and dropped from the cache. So commit's fsync only has the last two windows left to
 // write, the upload does not evict hot manifests and charts, and the next window reuses the
 // pages just freed instead of fresh ones (on VMs whose freed memory goes back to the host,
-// first-touch pages cost ~4x a copy; see docs/benchmarks.md, row 4). Uploads under two
-// windows (every chart) are left entirely to the kernel.
+// first-touch pages cost ~10x a copy; see docs/benchmarks.md, row 4). Uploads under one
+// window (every chart) are left entirely to the kernel.
 void FsUpload::write_behind() {
   constexpr std::uint64_t kWriteBehindWindow = 16 << 20;
   const std::uint64_t end = written_;
