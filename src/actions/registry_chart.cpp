@@ -7,6 +7,7 @@
 #include "core/digest.hpp"
 #include "core/error.hpp"
 #include "core/file.hpp"
+#include "core/json_limits.hpp"
 #include "core/semver.hpp"
 #include "oci/manifest.hpp"
 #include "oci/media_types.hpp"
@@ -23,7 +24,8 @@ std::string repo_str(const oci::Reference& ref) {
 // Helm only json.Unmarshals the config into chart.Metadata; a field of the wrong JSON type
 // fails the pull with Go's message, so check the types the same way.
 void check_config(const std::string& config) {
-  auto doc = nlohmann::json::parse(config, nullptr, false);
+  auto doc = json_depth_within(config) ? nlohmann::json::parse(config, nullptr, false)
+                                       : nlohmann::json(nlohmann::json::value_t::discarded);
   if (doc.is_discarded())
     throw Error(ErrorCode::kInvalidArgument, "invalid chart config: not valid JSON");
   if (!doc.is_object())
@@ -124,7 +126,8 @@ std::string detect_media_type(const client::FetchedManifest& m) {
   if (!m.media_type.empty() && m.media_type != "application/json" &&
       m.media_type != "application/octet-stream" && m.media_type != "text/plain")
     return m.media_type;
-  auto doc = nlohmann::json::parse(m.bytes, nullptr, false);
+  auto doc = json_depth_within(m.bytes) ? nlohmann::json::parse(m.bytes, nullptr, false)
+                                        : nlohmann::json(nlohmann::json::value_t::discarded);
   if (doc.is_object()) {
     if (doc.contains("mediaType") && doc["mediaType"].is_string())
       return doc["mediaType"].get<std::string>();

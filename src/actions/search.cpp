@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/gojson.hpp"
 #include "core/goyaml.hpp"
+#include "core/json_limits.hpp"
 #include "core/parallel.hpp"
 #include "core/semver.hpp"
 #include "oci/manifest.hpp"
@@ -83,8 +84,9 @@ std::vector<SearchEntry> search_charts(const SearchOptions& options) {
       return;  // an index or something else: not listed as a chart
     }
     if (manifest.config.media_type != oci::kHelmConfig) return;
-    auto doc = nlohmann::json::parse(client.fetch_small_blob(host, repository, manifest.config),
-                                     nullptr, false);
+    std::string config = client.fetch_small_blob(host, repository, manifest.config);
+    auto doc = json_depth_within(config) ? nlohmann::json::parse(config, nullptr, false)
+                                         : nlohmann::json(nlohmann::json::value_t::discarded);
     if (doc.is_object()) {
       if (doc.contains("appVersion") && doc["appVersion"].is_string())
         entries[i].app_version = doc["appVersion"].get<std::string>();

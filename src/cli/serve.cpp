@@ -165,7 +165,16 @@ void add_serve_command(CLI::App& app) {
     while (true) {
       int sig = 0;
       sigwait(&set, &sig);
-      if (sig == SIGHUP) continue;  // reserved for reloading auth files
+      if (sig == SIGHUP) {  // reload the htpasswd and access files
+        try {
+          service.reload_auth();
+          std::cout << "charthouse serve: reloaded the htpasswd and access files" << std::endl;
+        } catch (const std::exception& e) {
+          std::cerr << "charthouse serve: reload failed, keeping the rules in force: " << e.what()
+                    << std::endl;
+        }
+        continue;
+      }
       std::cout << "charthouse serve: shutting down (signal " << sig << ")" << std::endl;
       break;
     }

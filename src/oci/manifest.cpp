@@ -5,6 +5,7 @@
 #include "core/digest.hpp"
 #include "core/error.hpp"
 #include "core/gojson.hpp"
+#include "core/json_limits.hpp"
 
 namespace ch::oci {
 
@@ -51,7 +52,8 @@ Descriptor descriptor_of(const nlohmann::json& obj, const std::string& where) {
 }
 
 nlohmann::json parse_object(std::string_view json) {
-  auto doc = nlohmann::json::parse(json, nullptr, false);
+  auto doc = json_depth_within(json) ? nlohmann::json::parse(json, nullptr, false)
+                                     : nlohmann::json(nlohmann::json::value_t::discarded);
   if (doc.is_discarded() || !doc.is_object()) invalid("not a JSON object");
   auto version = doc.find("schemaVersion");
   if (version == doc.end() || !version->is_number_integer() || version->get<int>() != 2)

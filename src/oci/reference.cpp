@@ -1,7 +1,5 @@
 #include "oci/reference.hpp"
 
-#include <regex>
-
 #include "core/digest.hpp"
 #include "core/error.hpp"
 
@@ -22,15 +20,54 @@ std::string replace_all(std::string s, char from, char to) {
 
 }  // namespace
 
+namespace {
+
+bool alnum_lower(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+// One path component: [a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*, scanned once.
+bool valid_component(std::string_view c) {
+  if (c.empty() || !alnum_lower(c.front()) || !alnum_lower(c.back())) return false;
+  for (size_t i = 0; i < c.size();) {
+    if (alnum_lower(c[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;  // a separator run between two alphanumerics
+    while (j < c.size() && !alnum_lower(c[j])) ++j;
+    std::string_view sep = c.substr(i, j - i);
+    bool dashes = sep.find_first_not_of('-') == std::string_view::npos;
+    if (!(sep == "." || sep == "_" || sep == "__" || dashes)) return false;
+    i = j;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool valid_repository(std::string_view repository) {
-  static const std::regex kRepo(
-      "^[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*)*$");
-  return std::regex_match(repository.begin(), repository.end(), kRepo);
+  if (repository.empty() || repository.size() > kMaxRepositoryLength) return false;
+  size_t start = 0;
+  while (true) {
+    size_t slash = repository.find('/', start);
+    std::string_view component = repository.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    if (!valid_component(component)) return false;
+    if (slash == std::string_view::npos) return true;
+    start = slash + 1;
+  }
 }
 
 bool valid_tag(std::string_view tag) {
-  static const std::regex kTag("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$");
-  return std::regex_match(tag.begin(), tag.end(), kTag);
+  if (tag.empty() || tag.size() > 128) return false;
+  auto word = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  if (!word(tag.front())) return false;
+  for (char c : tag.substr(1))
+    if (!word(c) && c != '.' && c != '-') return false;
+  return true;
 }
 
 std::string version_to_tag(std::string_view version) {

@@ -2,6 +2,7 @@
 // registry/repository[:tag][@digest], '+' in tags written as '_'.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,11 @@ struct Reference {
   std::string str() const;
 };
 
+// The longest repository name accepted (distribution's limit).
+inline constexpr std::size_t kMaxRepositoryLength = 255;
+
+// The OCI name and tag grammars, checked by one linear scan (they run on input from
+// clients before authentication, so no regular expression and no backtracking).
 bool valid_repository(std::string_view repository);
 bool valid_tag(std::string_view tag);
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "registry/api/routes.hpp"
+
 namespace ch::registry {
 
 namespace {
@@ -13,7 +15,8 @@ constexpr size_t kNumBounds = sizeof kBounds / sizeof kBounds[0];
 void Metrics::observe_request(const std::string& route, const std::string& method, int status,
                               std::uint64_t bytes_in, std::uint64_t bytes_out, double seconds) {
   std::lock_guard lock(mu_);
-  requests_[{route, method, status}]++;
+  // Labels come from fixed sets (routes, methods, 100..599), so the series are bounded.
+  requests_[{route, method_label(method), status >= 100 && status <= 599 ? status : 0}]++;
   auto& h = latency_[route];
   if (h.buckets.empty()) h.buckets.assign(kNumBounds, 0);
   for (size_t i = 0; i < kNumBounds; ++i)
@@ -77,19 +80,47 @@ std::string Metrics::render() const {
 
 std::string route_of(const std::string& method, const std::string& path) {
   (void)method;
-  if (path == "/v2/" || path == "/v2") return "/v2/";
-  if (path == "/v2/_catalog") return "/v2/_catalog";
-  if (path.rfind("/v2/", 0) != 0)
-    return path == "/token" || path == "/healthz" || path == "/metrics" ? path : "other";
-  for (const char* area :
-       {"/blobs/uploads/", "/blobs/", "/manifests/", "/tags/list", "/referrers/"}) {
-    if (path.find(area) != std::string::npos) {
-      std::string a(area);
-      if (a == "/tags/list") return "/v2/<name>/tags/list";
-      if (a == "/blobs/uploads/") return "/v2/<name>/blobs/uploads/<id>";
-      return "/v2/<name>" + a + "<ref>";
-    }
+  auto route = api::match_route(path);
+  if (!route) return "other";
+  switch (route->kind) {
+    case api::RouteKind::kHealth:
+      return "/healthz";
+    case api::RouteKind::kMetrics:
+      return "/metrics";
+    case api::RouteKind::kAdminGc:
+      return "/_charthouse/gc";
+    case api::RouteKind::kToken:
+      return "/token";
+    case api::RouteKind::kBase:
+      return "/v2/";
+    case api::RouteKind::kCatalog:
+      return "/v2/_catalog";
+    case api::RouteKind::kUploadStart:
+    case api::RouteKind::kUpload:
+      return "/v2/<name>/blobs/uploads/<id>";
+    case api::RouteKind::kBlob:
+      return "/v2/<name>/blobs/<ref>";
+    case api::RouteKind::kManifest:
+      return "/v2/<name>/manifests/<ref>";
+    case api::RouteKind::kTags:
+      return "/v2/<name>/tags/list";
+    case api::RouteKind::kReferrers:
+      return "/v2/<name>/referrers/<ref>";
+    case api::RouteKind::kApiChartVersion:
+    case api::RouteKind::kApiChart:
+    case api::RouteKind::kApiCharts:
+      return "/api/<ns>/charts";
+    case api::RouteKind::kIndex:
+      return "/<ns>/index.yaml";
+    case api::RouteKind::kChartFile:
+      return "/<ns>/charts/<file>";
   }
+  return "other";
+}
+
+std::string method_label(const std::string& method) {
+  for (const char* known : {"GET", "HEAD", "PUT", "POST", "PATCH", "DELETE", "OPTIONS"})
+    if (method == known) return method;
   return "other";
 }
 

@@ -44,6 +44,9 @@ class Metrics {
   std::atomic<std::uint64_t> gc_runs_{0}, gc_manifests_{0}, gc_blobs_{0}, gc_bytes_{0};
 };
 
+// The method label: one of GET HEAD PUT POST PATCH DELETE OPTIONS, else "other".
+std::string method_label(const std::string& method);
+
 // Route label of a request path, with names and digests folded away ("/v2/<name>/blobs/<digest>").
 std::string route_of(const std::string& method, const std::string& path);
 

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <condition_variable>
@@ -153,7 +154,8 @@ Service::Service(ServiceOptions options) : impl_(std::make_unique<Impl>(std::mov
                                   seconds);
     if (impl->options.access_log)
       std::cerr << fmt::format("{} - - [{}] \"{} {} HTTP/1.1\" {} {} {:.6f}\n", req.remote,
-                               now_clf(), req.method, req.target, status, out, seconds);
+                               now_clf(), req.method.substr(0, 16), req.target.substr(0, 2048),
+                               status, out, seconds);
   };
   impl_->server = std::make_unique<http::Server>(
       so, [impl](http::Exchange& ex) { return impl->registry.handle(ex); });
@@ -164,6 +166,12 @@ Service::~Service() {
 }
 
 void Service::start() {
+  // Every connection, blob being sent and upload being written is a descriptor: take the
+  // whole hard limit (the soft default of 1024 is reached by a thousand idle clients).
+  if (struct rlimit rl{}; ::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &rl);
+  }
   impl_->server->start();
   impl_->started = true;
   // Where `charthouse gc` finds this server.
@@ -191,6 +199,10 @@ void Service::stop() {
   if (!impl_->started) return;
   impl_->server->stop();
   impl_->server->wait();
+}
+
+void Service::reload_auth() {
+  impl_->auth.reload();
 }
 
 gc::Report Service::collect(bool dry_run) {

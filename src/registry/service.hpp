@@ -39,6 +39,9 @@ class Service {
   std::uint16_t port() const;
   // Finishes in-flight requests and stops the collector.
   void stop();
+  // Reloads the htpasswd and access files (SIGHUP). Throws ch::Error naming the file and
+  // the problem, and keeps the rules in force then.
+  void reload_auth();
   // Runs one collection now (also what the background task does).
   gc::Report collect(bool dry_run);
 

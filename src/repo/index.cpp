@@ -12,6 +12,7 @@
 #include "core/file.hpp"
 #include "core/gojson.hpp"
 #include "core/goyaml.hpp"
+#include "core/json_limits.hpp"
 #include "core/semver.hpp"
 #include "core/yamlconv.hpp"
 
@@ -112,6 +113,8 @@ IndexFile IndexFile::parse(std::string_view text, std::string_view source) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     throw Error(ErrorCode::kInvalidArgument, std::string(source) + ": empty index.yaml file");
   nlohmann::ordered_json doc;
+  if (!json_depth_within(text))
+    throw Error(ErrorCode::kInvalidArgument, std::string(source) + ": nested too deeply");
   auto as_json = nlohmann::ordered_json::parse(text, nullptr, false);
   if (!as_json.is_discarded()) {
     doc = std::move(as_json);

@@ -8,11 +8,11 @@
 // namespace, cached until the store changes. Clients of these routes speak Basic auth only.
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
 #include <map>
 #include <mutex>
 #include <optional>
-#include <regex>
 #include <set>
 #include <unordered_map>
 #include <utility>
@@ -21,10 +21,12 @@
 #include "chart/oci_artifact.hpp"
 #include "core/error.hpp"
 #include "core/goyaml.hpp"
+#include "core/json_limits.hpp"
 #include "core/semver.hpp"
 #include "oci/media_types.hpp"
 #include "oci/reference.hpp"
 #include "registry/api/context.hpp"
+#include "registry/api/offload.hpp"
 
 // GCC 12 reports a false -Wmismatched-new-delete for Asio's recycled coroutine frames of
 // awaitable<bool> functions (new and delete are both Asio's frame operators).
@@ -110,23 +112,54 @@ std::shared_ptr<const Parsed> parsed_info(const store::Manifest& m) {
     std::lock_guard lock(mu);
     if (auto it = cache.find(key); it != cache.end()) return it->second;
   }
-  json info = json::parse(m.chart, nullptr, false);
-  if (!info.is_object() || !info.contains("entry") || !info["entry"].is_object()) return nullptr;
+  json info;
   auto p = std::make_shared<Parsed>();
-  p->name = info["entry"].value("name", "");
-  p->version = info["entry"].value("version", "");
-  p->info = std::move(info);
-  p->yaml = entry_yaml(*p);
+  try {
+    info = parse_untrusted_json(m.chart);
+    if (!info.is_object() || !info.contains("entry") || !info["entry"].is_object()) return nullptr;
+    p->name = info["entry"].value("name", "");
+    p->version = info["entry"].value("version", "");
+    p->info = std::move(info);
+    p->yaml = entry_yaml(*p);
+  } catch (const std::exception&) {
+    return nullptr;  // not an entry this server can list (stored before the limits existed)
+  }
   std::lock_guard lock(mu);
   if (cache.size() > 500000) cache.clear();  // bounded; entries are recomputed on demand
   cache.emplace(key, p);
   return p;
 }
 
+size_t depth_of(const std::string& repository) {
+  return static_cast<size_t>(std::count(repository.begin(), repository.end(), '/'));
+}
+
+// A namespace's chart versions. A version is listed only under the name of the repository
+// it was pushed to (its last path component equals the chart name), and each chart name is
+// served by one repository: the shallowest under the namespace (then the first bytewise).
+// So nobody can make another repository's chart name serve their archive, or add versions
+// to it, by pushing a config that carries that name.
 std::vector<Found> charts_in(Context& ctx, const std::string& ns) {
+  std::vector<Found> candidates;
+  std::map<std::string, std::string> source;  // chart name -> the repository that serves it
+  for (const store::ChartTag& t : ctx.meta.charts_under(ns)) {
+    auto p = parsed_info(*t.manifest);
+    if (!p) continue;
+    auto slash = t.repository.rfind('/');
+    std::string_view last = slash == std::string::npos
+                                ? std::string_view(t.repository)
+                                : std::string_view(t.repository).substr(slash + 1);
+    if (last != p->name) continue;
+    auto [it, fresh] = source.emplace(p->name, t.repository);
+    if (!fresh && it->second != t.repository) {
+      size_t have = depth_of(it->second), mine = depth_of(t.repository);
+      if (mine < have || (mine == have && t.repository < it->second)) it->second = t.repository;
+    }
+    candidates.push_back({t.repository, t.tag, std::move(p)});
+  }
   std::vector<Found> out;
-  for (const store::ChartTag& t : ctx.meta.charts_under(ns))
-    if (auto p = parsed_info(*t.manifest)) out.push_back({t.repository, t.tag, std::move(p)});
+  for (Found& f : candidates)
+    if (source[f.name()] == f.repository) out.push_back(std::move(f));
   return out;
 }
 
@@ -256,37 +289,6 @@ const Found* find_version(const std::vector<Found>& found, const std::string& na
   return nullptr;
 }
 
-// multipart/form-data: the parts named `chart` and `prov`.
-std::map<std::string, std::string> multipart_fields(const std::string& body,
-                                                    const std::string& content_type) {
-  std::map<std::string, std::string> fields;
-  auto b = content_type.find("boundary=");
-  if (b == std::string::npos) throw ChartError{400, "multipart body without a boundary", ""};
-  std::string boundary = content_type.substr(b + 9);
-  if (auto semi = boundary.find(';'); semi != std::string::npos) boundary.resize(semi);
-  if (boundary.size() >= 2 && boundary.front() == '"')
-    boundary = boundary.substr(1, boundary.size() - 2);
-  std::string delimiter = "--" + boundary;
-  size_t pos = body.find(delimiter);
-  while (pos != std::string::npos) {
-    pos += delimiter.size();
-    if (body.compare(pos, 2, "--") == 0) break;
-    size_t headers_end = body.find("\r\n\r\n", pos);
-    if (headers_end == std::string::npos) break;
-    std::string headers = body.substr(pos, headers_end - pos);
-    size_t next = body.find("\r\n" + delimiter, headers_end + 4);
-    if (next == std::string::npos) break;
-    std::string data = body.substr(headers_end + 4, next - headers_end - 4);
-    auto n = headers.find("name=\"");
-    if (n != std::string::npos) {
-      std::string name = headers.substr(n + 6, headers.find('"', n + 6) - n - 6);
-      fields[name] = std::move(data);
-    }
-    pos = next + 2;
-  }
-  return fields;
-}
-
 // Stores a blob and links it into the repository (under the commit lock, so garbage
 // collection cannot take it between the two).
 oci::Descriptor store_blob(Context& ctx, const std::string& repository, const std::string& data,
@@ -299,6 +301,11 @@ oci::Descriptor store_blob(Context& ctx, const std::string& repository, const st
 
 boost::asio::awaitable<void> upload(Context& ctx, http::Exchange& ex, const std::string& ns) {
   const auto& req = ex.request();
+  // Who may push here is settled before a byte of the body is read or parsed.
+  auth::Decision may = ctx.auth.authorize_basic_under(req.header("Authorization"), ns, "push");
+  if (!may.allowed) throw ChartError{may.status, may.message, may.www_authenticate};
+  if (req.content_length && *req.content_length > kMaxUpload)
+    throw ChartError{413, "chart upload too large", ""};
   std::string body;
   try {
     body = co_await ex.read_all(kMaxUpload);
@@ -306,21 +313,31 @@ boost::asio::awaitable<void> upload(Context& ctx, http::Exchange& ex, const std:
     if (e.code() == ErrorCode::kTooLarge) throw ChartError{413, "chart upload too large", ""};
     throw;
   }
-  std::string chart_bytes = body, prov_bytes;
   std::string content_type = req.header("Content-Type");
-  if (content_type.rfind("multipart/form-data", 0) == 0) {
-    auto fields = multipart_fields(body, content_type);
-    if (!fields.count("chart")) throw ChartError{400, "no chart file in the request", ""};
-    chart_bytes = fields["chart"];
-    prov_bytes = fields.count("prov") ? fields["prov"] : "";
-  }
-  chart::Chart c;
-  try {
-    c = chart::load_archive(chart_bytes);
-  } catch (const Error& e) {
-    throw ChartError{400, e.what(), ""};
-  }
-  const chart::Metadata& meta = c.metadata;
+  // Parsing (gzip, tar, YAML) is CPU work on untrusted bytes: off the I/O thread, with the
+  // loader's limits.
+  struct Received {
+    std::string chart, prov;
+    chart::Metadata meta;
+  };
+  Received got = co_await offload([&body, &content_type]() {
+    Received r;
+    try {
+      if (content_type.rfind("multipart/form-data", 0) == 0) {
+        auto fields = parse_multipart(body, content_type);
+        if (!fields.count("chart")) throw ChartError{400, "no chart file in the request", ""};
+        r.chart = std::move(fields["chart"]);
+        if (fields.count("prov")) r.prov = std::move(fields["prov"]);
+      } else {
+        r.chart = std::move(body);
+      }
+      r.meta = chart::load_archive(r.chart).metadata;
+    } catch (const Error& e) {
+      throw ChartError{400, e.what(), ""};
+    }
+    return r;
+  });
+  const chart::Metadata& meta = got.meta;
   std::string repository = ns + "/" + meta.name;
   if (!oci::valid_repository(repository))
     throw ChartError{400, "invalid chart name \"" + meta.name + "\" for namespace " + ns, ""};
@@ -332,10 +349,9 @@ boost::asio::awaitable<void> upload(Context& ctx, http::Exchange& ex, const std:
   if (!forced && ctx.meta.resolve_tag(repository, tag))
     throw ChartError{409, "file already exists", ""};
 
-  oci::Descriptor layer = store_blob(ctx, repository, chart_bytes, oci::kHelmChartLayer);
+  oci::Descriptor layer = store_blob(ctx, repository, got.chart, oci::kHelmChartLayer);
   std::optional<oci::Descriptor> prov;
-  if (!prov_bytes.empty())
-    prov = store_blob(ctx, repository, prov_bytes, oci::kHelmProvenanceLayer);
+  if (!got.prov.empty()) prov = store_blob(ctx, repository, got.prov, oci::kHelmProvenanceLayer);
   chart::ChartArtifact artifact =
       chart::build_chart_artifact(meta, layer, prov, chart::rfc3339_local(std::time(nullptr)));
   store_blob(ctx, repository, artifact.config, oci::kHelmConfig);
@@ -367,93 +383,96 @@ boost::asio::awaitable<void> send_layer(Context& ctx, http::Exchange& ex, const 
   co_await ex.send_file(std::move(r), file->fd(), 0, file->size());
 }
 
-boost::asio::awaitable<bool> route(Context& ctx, http::Exchange& ex) {
-  static const std::regex kIndex("^/(.+)/index\\.yaml$");
-  static const std::regex kArchive("^/(.+)/charts/([^/]+)\\.tgz(\\.prov)?$");
-  static const std::regex kApiList("^/api/(.+)/charts/?$");
-  static const std::regex kApiName("^/api/(.+)/charts/([^/]+)/?$");
-  static const std::regex kApiVersion("^/api/(.+)/charts/([^/]+)/([^/]+)/?$");
+boost::asio::awaitable<bool> route(Context& ctx, http::Exchange& ex, const Route& route) {
   const auto& req = ex.request();
-  const std::string& path = req.path;
   const bool read = req.method == "GET" || req.method == "HEAD";
-  std::smatch m;
-  if (std::regex_match(path, m, kApiVersion)) {
-    std::string ns = m[1], name = m[2], version = m[3];
-    if (req.method == "DELETE") {
-      std::string repository = ns + "/" + name;
-      authorize(ctx, req, repository, {"delete"});
-      if (!ctx.options.delete_enabled) throw ChartError{405, "deletes are disabled", ""};
-      if (!ctx.meta.delete_tag(repository, oci::version_to_tag(version)))
-        throw ChartError{404, "improper constraint: " + version, ""};
-      http::Response deleted = json_response(200, json{{"deleted", true}});
-      co_await ex.send(std::move(deleted));
-      co_return true;
-    }
-    if (!read) throw ChartError{405, "method not allowed", ""};
-    std::vector<Found> found = visible(ctx, req, ns);
-    const Found* f = find_version(found, name, version);
-    if (f == nullptr) throw ChartError{404, "chart not found", ""};
-    http::Response one = json_response(200, entry_with_urls(*f));
-    co_await ex.send(std::move(one));
-    co_return true;
+  const std::string& ns = route.name;
+  // Namespaces are repository-name prefixes: anything else names nothing here.
+  if (!oci::valid_repository(ns)) {
+    if (route.kind == RouteKind::kIndex || route.kind == RouteKind::kChartFile) co_return false;
+    throw ChartError{404, "invalid namespace", ""};
   }
-  if (std::regex_match(path, m, kApiName)) {
-    if (!read) throw ChartError{405, "method not allowed", ""};
-    std::vector<Found> found = visible(ctx, req, m[1]);
-    auto names = by_name(found);
-    auto it = names.find(m[2]);
-    if (it == names.end()) throw ChartError{404, "chart not found", ""};
-    json list = json::array();
-    for (const Found* f : it->second) list.push_back(entry_with_urls(*f));
-    http::Response listed = json_response(200, list);
-    co_await ex.send(std::move(listed));
-    co_return true;
-  }
-  if (std::regex_match(path, m, kApiList)) {
-    std::string ns = m[1];
-    if (req.method == "POST") {
-      co_await upload(ctx, ex, ns);
-      co_return true;
-    }
-    if (!read) throw ChartError{405, "method not allowed", ""};
-    std::vector<Found> found = visible(ctx, req, ns);
-    json all = json::object();
-    for (const auto& [name, list] : by_name(found)) {
-      json versions = json::array();
-      for (const Found* f : list) versions.push_back(entry_with_urls(*f));
-      all[name] = versions;
-    }
-    http::Response everything = json_response(200, all);
-    co_await ex.send(std::move(everything));
-    co_return true;
-  }
-  if (!read) co_return false;
-  if (std::regex_match(path, m, kIndex)) {
-    bool everything = false;
-    std::vector<Found> found = visible(ctx, req, m[1], &everything);
-    http::Response r;
-    r.headers.emplace("Content-Type", "application/x-yaml");
-    r.body = everything ? view_of(ctx, m[1])->rendered : render_entries(found);
-    r.body += "generated: \"" + now_rfc3339_utc() + "\"\n";
-    if (req.method == "HEAD") {
-      r.headers.emplace("Content-Length", std::to_string(r.body.size()));
-      r.body.clear();
-    }
-    co_await ex.send(std::move(r));
-    co_return true;
-  }
-  if (std::regex_match(path, m, kArchive)) {
-    std::string ns = m[1], stem = m[2];
-    bool prov = m[3].matched;
-    std::vector<Found> found = visible(ctx, req, ns);
-    for (const Found& f : found)
-      if (f.name() + "-" + f.version() == stem) {
-        co_await send_layer(ctx, ex, f, prov);
+  switch (route.kind) {
+    case RouteKind::kApiChartVersion: {
+      const std::string& name = route.ref;
+      const std::string& version = route.version;
+      if (req.method == "DELETE") {
+        std::string repository = ns + "/" + name;
+        if (!oci::valid_repository(repository)) throw ChartError{404, "chart not found", ""};
+        authorize(ctx, req, repository, {"delete"});
+        if (!ctx.options.delete_enabled) throw ChartError{405, "deletes are disabled", ""};
+        std::string tag = oci::version_to_tag(version);
+        if (!oci::valid_tag(tag) || !ctx.meta.delete_tag(repository, tag))
+          throw ChartError{404, "improper constraint: " + version, ""};
+        http::Response deleted = json_response(200, json{{"deleted", true}});
+        co_await ex.send(std::move(deleted));
         co_return true;
       }
-    throw ChartError{404, "chart not found", ""};
+      if (!read) throw ChartError{405, "method not allowed", ""};
+      std::vector<Found> found = visible(ctx, req, ns);
+      const Found* f = find_version(found, name, version);
+      if (f == nullptr) throw ChartError{404, "chart not found", ""};
+      http::Response one = json_response(200, entry_with_urls(*f));
+      co_await ex.send(std::move(one));
+      co_return true;
+    }
+    case RouteKind::kApiChart: {
+      if (!read) throw ChartError{405, "method not allowed", ""};
+      std::vector<Found> found = visible(ctx, req, ns);
+      auto names = by_name(found);
+      auto it = names.find(route.ref);
+      if (it == names.end()) throw ChartError{404, "chart not found", ""};
+      json list = json::array();
+      for (const Found* f : it->second) list.push_back(entry_with_urls(*f));
+      http::Response listed = json_response(200, list);
+      co_await ex.send(std::move(listed));
+      co_return true;
+    }
+    case RouteKind::kApiCharts: {
+      if (req.method == "POST") {
+        co_await upload(ctx, ex, ns);
+        co_return true;
+      }
+      if (!read) throw ChartError{405, "method not allowed", ""};
+      std::vector<Found> found = visible(ctx, req, ns);
+      json all = json::object();
+      for (const auto& [name, list] : by_name(found)) {
+        json versions = json::array();
+        for (const Found* f : list) versions.push_back(entry_with_urls(*f));
+        all[name] = versions;
+      }
+      http::Response everything = json_response(200, all);
+      co_await ex.send(std::move(everything));
+      co_return true;
+    }
+    case RouteKind::kIndex: {
+      if (!read) co_return false;
+      bool everything = false;
+      std::vector<Found> found = visible(ctx, req, ns, &everything);
+      http::Response r;
+      r.headers.emplace("Content-Type", "application/x-yaml");
+      r.body = everything ? view_of(ctx, ns)->rendered : render_entries(found);
+      r.body += "generated: \"" + now_rfc3339_utc() + "\"\n";
+      if (req.method == "HEAD") {
+        r.headers.emplace("Content-Length", std::to_string(r.body.size()));
+        r.body.clear();
+      }
+      co_await ex.send(std::move(r));
+      co_return true;
+    }
+    case RouteKind::kChartFile: {
+      if (!read) co_return false;
+      std::vector<Found> found = visible(ctx, req, ns);
+      for (const Found& f : found)
+        if (f.name() + "-" + f.version() == route.ref) {
+          co_await send_layer(ctx, ex, f, route.prov);
+          co_return true;
+        }
+      throw ChartError{404, "chart not found", ""};
+    }
+    default:
+      co_return false;
   }
-  co_return false;
 }
 
 }  // namespace
@@ -480,7 +499,12 @@ std::string chart_info(Context& ctx, const store::Manifest& m) {
     if (n <= 0) return {};
     got += static_cast<std::size_t>(n);
   }
-  json entry = json::parse(bytes, nullptr, false);
+  json entry;
+  try {
+    entry = parse_untrusted_json(bytes);
+  } catch (const Error&) {
+    return {};  // not a config this server can index (malformed or nested too deep)
+  }
   if (!entry.is_object() || !entry.contains("name") || !entry["name"].is_string() ||
       !entry.contains("version") || !entry["version"].is_string())
     return {};
@@ -492,13 +516,24 @@ std::string chart_info(Context& ctx, const store::Manifest& m) {
   entry["created"] = created.empty() ? now_rfc3339_utc() : created;
   entry["digest"] = layer.substr(layer.find(':') + 1);
   json info = {{"entry", entry}, {"layer", layer}, {"prov", prov}};
+  // An entry that cannot be written as index.yaml (e.g. control characters Go's YAML
+  // refuses) is not indexed, rather than breaking its namespace's index for everybody.
+  try {
+    Parsed probe;
+    probe.name = entry["name"].get<std::string>();
+    probe.version = entry["version"].get<std::string>();
+    probe.info = info;
+    entry_yaml(probe);
+  } catch (const std::exception&) {
+    return {};
+  }
   return info.dump();
 }
 
-boost::asio::awaitable<bool> handle_charts(Context& ctx, http::Exchange& ex) {
+boost::asio::awaitable<bool> handle_charts(Context& ctx, http::Exchange& ex, const Route& which) {
   std::optional<ChartError> failure;
   try {
-    bool handled = co_await route(ctx, ex);
+    bool handled = co_await route(ctx, ex, which);
     co_return handled;
   } catch (const ChartError& e) {
     failure = e;

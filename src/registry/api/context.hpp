@@ -10,11 +10,13 @@
 
 #include "registry/api/errors.hpp"
 #include "registry/api/registry.hpp"
+#include "registry/api/routes.hpp"
 
 namespace ch::registry::api {
 
 struct Session {
   std::string repository;
+  std::string client;  // the address that opened it (for the per-client limit)
   DigestAlgorithm algorithm = DigestAlgorithm::kSha256;
   std::unique_ptr<store::Upload> upload;
   std::chrono::steady_clock::time_point touched;
@@ -22,8 +24,12 @@ struct Session {
   bool busy = false;  // a request is streaming into it
 };
 
+// Open upload sessions. Bounded: at most kMaxPerClient per client address and kMax in all
+// (create() throws ApiError 429 TOOMANYREQUESTS past them); idle ones hold no descriptor.
 class UploadSessions {
  public:
+  static constexpr std::size_t kMax = 100000;
+  static constexpr std::size_t kMaxPerClient = 1000;
   std::shared_ptr<Session> create(const std::string& id, std::shared_ptr<Session> s);
   std::shared_ptr<Session> find(const std::string& id);
   void erase(const std::string& id);
@@ -32,7 +38,12 @@ class UploadSessions {
  private:
   std::mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
+  std::unordered_map<std::string, std::size_t> per_client_;
+  void forget(const Session& s);  // with mu_ held
 };
+
+// "ip" of a request's remote "ip:port" / "[v6]:port".
+std::string client_of(const http::Request& req);
 
 struct Registry::Context {
   ApiOptions options;
@@ -75,7 +86,7 @@ Awaitable handle_tags(Context& ctx, http::Exchange& ex, const std::string& name)
 Awaitable handle_catalog(Context& ctx, http::Exchange& ex);
 // The classic repository view and ChartMuseum API (charts.cpp): true when `path` was one
 // of their routes (and answered).
-boost::asio::awaitable<bool> handle_charts(Context& ctx, http::Exchange& ex);
+boost::asio::awaitable<bool> handle_charts(Context& ctx, http::Exchange& ex, const Route& route);
 Awaitable handle_referrers(Context& ctx, http::Exchange& ex, const std::string& name,
                            const std::string& ref);
 

@@ -2,17 +2,26 @@
 
 #include <openssl/rand.h>
 
-#include <regex>
+#include <cstdio>
 
 #include "core/error.hpp"
 #include "core/percent.hpp"
 #include "oci/reference.hpp"
 #include "registry/api/context.hpp"
+#include "registry/api/offload.hpp"
+#include "registry/api/routes.hpp"
 
 namespace ch::registry::api {
 
 std::shared_ptr<Session> UploadSessions::create(const std::string& id, std::shared_ptr<Session> s) {
   std::lock_guard lock(mu_);
+  std::size_t& mine = per_client_[s->client];
+  if (sessions_.size() >= kMax || mine >= kMaxPerClient) {
+    if (mine == 0) per_client_.erase(s->client);
+    throw ApiError(429, "TOOMANYREQUESTS",
+                   "too many open upload sessions; finish or cancel some first");
+  }
+  ++mine;
   s->touched = std::chrono::steady_clock::now();
   sessions_[id] = s;
   return s;
@@ -24,9 +33,23 @@ std::shared_ptr<Session> UploadSessions::find(const std::string& id) {
   return it == sessions_.end() ? nullptr : it->second;
 }
 
+void UploadSessions::forget(const Session& s) {
+  auto it = per_client_.find(s.client);
+  if (it != per_client_.end() && --it->second == 0) per_client_.erase(it);
+}
+
 void UploadSessions::erase(const std::string& id) {
   std::lock_guard lock(mu_);
-  sessions_.erase(id);
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  forget(*it->second);
+  sessions_.erase(it);
+}
+
+std::string client_of(const http::Request& req) {
+  const std::string& r = req.remote;
+  if (!r.empty() && r[0] == '[') return r.substr(0, r.find(']') + 1);
+  return r.substr(0, r.rfind(':'));
 }
 
 std::size_t UploadSessions::expire(std::chrono::seconds age) {
@@ -38,6 +61,7 @@ std::size_t UploadSessions::expire(std::chrono::seconds age) {
       std::unique_lock slock(it->second->mu, std::try_to_lock);
       if (slock.owns_lock() && !it->second->busy && now - it->second->touched > age) {
         dropped.push_back(it->second);
+        forget(*it->second);
         it = sessions_.erase(it);
       } else {
         ++it;
@@ -114,16 +138,9 @@ std::string next_link(const std::string& path, long n, const std::string& last) 
 
 namespace {
 
-// /v2/<name>/<area>... ; names may contain '/', so areas are matched from the right.
-const std::regex kBlobUpload("^/v2/(.+)/blobs/uploads/?([^/]*)$");
-const std::regex kBlob("^/v2/(.+)/blobs/([^/]+)$");
-const std::regex kManifest("^/v2/(.+)/manifests/([^/]+)$");
-const std::regex kTags("^/v2/(.+)/tags/list$");
-const std::regex kReferrers("^/v2/(.+)/referrers/([^/]+)$");
-
 void check_name(const std::string& name) {
-  if (name.size() > 255 || !oci::valid_repository(name))
-    throw ApiError(400, "NAME_INVALID", "invalid repository name \"" + name + "\"");
+  if (!oci::valid_repository(name))  // also bounds the length: no name over 255 is valid
+    throw ApiError(400, "NAME_INVALID", "invalid repository name");
 }
 
 Awaitable base(Context& ctx, http::Exchange& ex) {
@@ -209,65 +226,72 @@ Awaitable admin_gc(Context& ctx, http::Exchange& ex) {
 
 Awaitable dispatch(Context& ctx, http::Exchange& ex) {
   const auto& req = ex.request();
-  const std::string& path = req.path;
-  std::smatch m;
-  if (path == "/healthz") {
-    http::Response r;
-    r.headers.emplace("Content-Type", "application/json");
-    r.body = "{\"status\":\"ok\"}";
-    co_await ex.send(std::move(r));
-    co_return;
-  }
-  if (path == "/metrics") {
-    http::Response r;
-    r.headers.emplace("Content-Type", "text/plain; version=0.0.4");
-    r.body = ctx.metrics.render();
-    co_await ex.send(std::move(r));
-    co_return;
-  }
-  if (path == "/_charthouse/gc") {
-    co_await admin_gc(ctx, ex);
-    co_return;
-  }
-  if (path == "/token") {
-    if (ctx.auth.config().mode != auth::Mode::kToken)
-      throw ApiError(404, "UNSUPPORTED", "token authentication is not enabled");
-    co_await token(ctx, ex);
-    co_return;
-  }
-  if (path == "/v2" || path == "/v2/") {
-    if (req.method != "GET" && req.method != "HEAD")
-      throw ApiError(405, "UNSUPPORTED", "method not allowed");
-    co_await base(ctx, ex);
-    co_return;
-  }
-  if (path == "/v2/_catalog") {
-    if (req.method != "GET") throw ApiError(405, "UNSUPPORTED", "method not allowed");
-    co_await handle_catalog(ctx, ex);
-    co_return;
-  }
-  if (std::regex_match(path, m, kBlobUpload)) {
-    check_name(m[1]);
-    co_await handle_upload(ctx, ex, m[1], m[2]);
-  } else if (std::regex_match(path, m, kBlob)) {
-    check_name(m[1]);
-    co_await handle_blob(ctx, ex, m[1], m[2]);
-  } else if (std::regex_match(path, m, kManifest)) {
-    check_name(m[1]);
-    co_await handle_manifest(ctx, ex, m[1], m[2]);
-  } else if (std::regex_match(path, m, kTags)) {
-    check_name(m[1]);
-    co_await handle_tags(ctx, ex, m[1]);
-  } else if (std::regex_match(path, m, kReferrers)) {
-    check_name(m[1]);
-    co_await handle_referrers(ctx, ex, m[1], m[2]);
-  } else {
-    if (path.rfind("/v2/", 0) != 0) {
-      bool handled = co_await handle_charts(ctx, ex);
-      if (handled) co_return;
+  std::optional<Route> route = match_route(req.path);
+  if (!route) throw ApiError(404, "NAME_UNKNOWN", "no such route");
+  switch (route->kind) {
+    case RouteKind::kHealth: {
+      http::Response r;
+      r.headers.emplace("Content-Type", "application/json");
+      r.body = "{\"status\":\"ok\"}";
+      co_await ex.send(std::move(r));
+      co_return;
     }
-    throw ApiError(404, "NAME_UNKNOWN", "no route for " + path);
+    case RouteKind::kMetrics: {
+      http::Response r;
+      r.headers.emplace("Content-Type", "text/plain; version=0.0.4");
+      r.body = ctx.metrics.render();
+      co_await ex.send(std::move(r));
+      co_return;
+    }
+    case RouteKind::kAdminGc:
+      co_await admin_gc(ctx, ex);
+      co_return;
+    case RouteKind::kToken:
+      if (ctx.auth.config().mode != auth::Mode::kToken)
+        throw ApiError(404, "UNSUPPORTED", "token authentication is not enabled");
+      co_await token(ctx, ex);
+      co_return;
+    case RouteKind::kBase:
+      if (req.method != "GET" && req.method != "HEAD")
+        throw ApiError(405, "UNSUPPORTED", "method not allowed");
+      co_await base(ctx, ex);
+      co_return;
+    case RouteKind::kCatalog:
+      if (req.method != "GET") throw ApiError(405, "UNSUPPORTED", "method not allowed");
+      co_await handle_catalog(ctx, ex);
+      co_return;
+    case RouteKind::kUploadStart:
+    case RouteKind::kUpload:
+      check_name(route->name);
+      co_await handle_upload(ctx, ex, route->name, route->ref);
+      co_return;
+    case RouteKind::kBlob:
+      check_name(route->name);
+      co_await handle_blob(ctx, ex, route->name, route->ref);
+      co_return;
+    case RouteKind::kManifest:
+      check_name(route->name);
+      co_await handle_manifest(ctx, ex, route->name, route->ref);
+      co_return;
+    case RouteKind::kTags:
+      check_name(route->name);
+      co_await handle_tags(ctx, ex, route->name);
+      co_return;
+    case RouteKind::kReferrers:
+      check_name(route->name);
+      co_await handle_referrers(ctx, ex, route->name, route->ref);
+      co_return;
+    case RouteKind::kApiChartVersion:
+    case RouteKind::kApiChart:
+    case RouteKind::kApiCharts:
+    case RouteKind::kIndex:
+    case RouteKind::kChartFile: {
+      bool handled = co_await handle_charts(ctx, ex, *route);
+      if (handled) co_return;
+      break;
+    }
   }
+  throw ApiError(404, "NAME_UNKNOWN", "no such route");
 }
 
 }  // namespace
@@ -286,6 +310,15 @@ std::size_t Registry::expire_uploads(std::chrono::seconds age) {
 boost::asio::awaitable<void> Registry::handle(http::Exchange& ex) {
   std::optional<http::Response> failure;
   try {
+    // bcrypt (~50 ms of CPU per check) runs on the CPU pool; the authorize calls that
+    // follow find the outcome cached.
+    const std::string authorization = ex.request().header("Authorization");
+    if (authorization.size() > 6 && (authorization[0] == 'B' || authorization[0] == 'b') &&
+        ctx_->auth.config().mode != auth::Mode::kNone) {
+      const auth::Authenticator& authenticator = ctx_->auth;
+      co_await offload(
+          [&authenticator, &authorization] { authenticator.verify_credentials(authorization); });
+    }
     co_await dispatch(*ctx_, ex);
   } catch (const ApiError& e) {
     failure = error_response(e.status(), e.code(), e.what(), e.detail());
@@ -313,7 +346,19 @@ boost::asio::awaitable<void> Registry::handle(http::Exchange& ex) {
       default:
         break;
     }
-    failure = error_response(status, code, e.what());
+    // A server-side failure says nothing of the server's files or internals to the client;
+    // the details go to the log.
+    std::string message = e.what();
+    if (status >= 500) {
+      std::fprintf(stderr, "error: %s %s: %s\n", ex.request().method.c_str(),
+                   ex.request().path.substr(0, 256).c_str(), message.c_str());
+      message = "internal server error";
+    }
+    failure = error_response(status, code, message);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s %s: %s\n", ex.request().method.c_str(),
+                 ex.request().path.substr(0, 256).c_str(), e.what());
+    failure = error_response(500, "UNKNOWN", "internal server error");
   }
   if (failure && !ex.responded()) {
     if (ex.request().method == "HEAD") {

@@ -2,9 +2,8 @@
 // mount with ?mount=&from=, automatic mount), PATCH chunks (with and without
 // Content-Range, streamed without Content-Length), PUT to close, GET status, DELETE cancel.
 // Bodies are hashed in one pass while they stream to disk.
-#include <regex>
-
 #include "core/error.hpp"
+#include "oci/reference.hpp"
 #include "registry/api/context.hpp"
 
 namespace ch::registry::api {
@@ -136,6 +135,7 @@ Awaitable start(Context& ctx, http::Exchange& ex, const std::string& name) {
   std::string id = new_uuid();
   auto session = std::make_shared<Session>();
   session->repository = name;
+  session->client = client_of(req);
   session->algorithm = algorithm;
   session->upload = ctx.blobs.start_upload(id, algorithm);
   ctx.metrics.upload_started();
@@ -151,7 +151,13 @@ Awaitable start(Context& ctx, http::Exchange& ex, const std::string& name) {
     co_await blob_created(ex, name, *expected);
     co_return;
   }
-  ctx.uploads.create(id, session);
+  try {
+    ctx.uploads.create(id, session);
+  } catch (...) {
+    session->upload->cancel();
+    throw;
+  }
+  session->upload->suspend();  // no descriptor held while the client is away
   co_await send_progress(ex, 202, name, id, 0);
 }
 
@@ -181,15 +187,11 @@ class SessionUse {
   bool released_ = false;
 };
 
-const std::regex kContentRange("^([0-9]+)-([0-9]+)$");
-
 // Checks Content-Range (when present) against the session's size: chunks must be in order.
 void check_content_range(const http::Request& req, const std::string& name, const std::string& id,
                          std::uint64_t size) {
   std::string cr = req.header("Content-Range");
   if (cr.empty()) return;
-  if (cr.rfind("bytes ", 0) == 0) cr = cr.substr(6);
-  std::smatch m;
   auto out_of_order = [&] {
     http::Headers h;
     h.emplace("Location", upload_location(name, id, size));
@@ -198,8 +200,8 @@ void check_content_range(const http::Request& req, const std::string& name, cons
                     "chunk out of order: expected offset " + std::to_string(size), nullptr,
                     std::move(h));
   };
-  if (!std::regex_match(cr, m, kContentRange)) throw out_of_order();
-  std::uint64_t first = std::stoull(m[1]), last = std::stoull(m[2]);
+  std::uint64_t first = 0, last = 0;
+  if (!parse_content_range(cr, &first, &last)) throw out_of_order();
   if (first != size || last < first) throw out_of_order();
   if (req.content_length && *req.content_length != last - first + 1)
     throw ApiError(400, "SIZE_INVALID", "Content-Length does not match Content-Range");
@@ -213,7 +215,19 @@ Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& nam
   const std::string& method = req.method;
   if (id.empty()) {
     if (method != "POST") throw ApiError(405, "UNSUPPORTED", "method not allowed");
-    require(ctx, req, name, {"pull", "push"});
+    std::string from = req.param("from");
+    if (!req.param("mount").empty() && oci::valid_repository(from) && from != name) {
+      // A mount: the challenge asks for pull on the source too (as distribution does), so a
+      // token client comes back with a token that lets the mount succeed (201).
+      auth::Scope target{"repository", name, {"pull", "push"}};
+      if (!ctx.auth.authorize(req.header("Authorization"), {target}, req.header("Host"), req.tls)
+               .allowed)
+        require_scopes(
+            ctx, req, {target, auth::Scope{"repository", from, {"pull"}}},
+            nlohmann::json::array({{{"Type", "repository"}, {"Name", name}, {"Action", "push"}}}));
+    } else {
+      require(ctx, req, name, {"pull", "push"});
+    }
     co_await start(ctx, ex, name);
     co_return;
   }
@@ -243,7 +257,13 @@ Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& nam
   }
   if (method == "PATCH") {
     check_content_range(req, name, id, up.size());
-    co_await stream_body(ex, up);
+    try {
+      co_await stream_body(ex, up);
+    } catch (...) {
+      up.suspend();
+      throw;
+    }
+    up.suspend();
     std::uint64_t size = up.size();
     use.release();
     co_await send_progress(ex, 202, name, id, size);
@@ -256,7 +276,12 @@ Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& nam
   if (expected.algorithm != (*use).algorithm)
     throw ApiError(400, "DIGEST_INVALID", "digest algorithm does not match the upload's");
   check_content_range(req, name, id, up.size());
-  co_await stream_body(ex, up);
+  try {
+    co_await stream_body(ex, up);
+  } catch (...) {
+    up.suspend();
+    throw;
+  }
   try {
     commit_and_link(ctx, name, up, expected);
   } catch (const ApiError& e) {

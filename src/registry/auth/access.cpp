@@ -128,6 +128,40 @@ bool match_compiled(const std::vector<Tok>& toks, std::string_view name) {
   return p == toks.size();
 }
 
+// Whether the pattern can match some name that starts with `prefix`: the set of token
+// positions still alive after reading the prefix (a star keeps its position) is not empty.
+// O(|prefix| * |pattern|).
+bool prefix_feasible(const std::vector<Tok>& toks, std::string_view prefix) {
+  std::vector<char> alive(toks.size() + 1, 0), next(toks.size() + 1, 0);
+  auto close = [&](std::vector<char>& set) {  // a star may match nothing
+    for (size_t p = 0; p < toks.size(); ++p)
+      if (set[p] && toks[p].kind == Tok::kStar) set[p + 1] = 1;
+  };
+  alive[0] = 1;
+  close(alive);
+  for (char ch : prefix) {
+    std::fill(next.begin(), next.end(), 0);
+    bool any = false;
+    for (size_t p = 0; p < toks.size(); ++p) {
+      if (!alive[p]) continue;
+      if (toks[p].kind == Tok::kStar) {
+        next[p] = 1;
+        any = true;
+      } else if (toks[p].matches(ch)) {
+        next[p + 1] = 1;
+        any = true;
+      }
+    }
+    if (!any) return false;
+    close(next);
+    alive.swap(next);
+  }
+  // Something must follow the prefix: a live position that is not the end.
+  for (size_t p = 0; p < toks.size(); ++p)
+    if (alive[p]) return true;
+  return false;
+}
+
 bool contains(const std::vector<std::string>& v, std::string_view s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
@@ -259,6 +293,29 @@ bool AccessRules::entry_allows(const Entry& e, std::string_view action, std::str
   }
   return std::any_of(patterns->begin(), patterns->end(),
                      [&](const std::string& p) { return repo_glob_match(p, name); });
+}
+
+const std::vector<std::string>& AccessRules::patterns_for(const Entry& e, std::string_view action) {
+  static const std::vector<std::string> kNone;
+  if (action == "pull") return e.pull;
+  if (action == "push") return e.push;
+  if (action == "delete") return e.del;
+  return kNone;
+}
+
+bool AccessRules::may_act_under(const std::optional<std::string>& user, std::string_view action,
+                                std::string_view prefix) const {
+  std::string start = std::string(prefix) + "/";
+  auto entry_may = [&](const Entry& e) {
+    const auto& patterns = patterns_for(e, action);
+    return std::any_of(patterns.begin(), patterns.end(),
+                       [&](const std::string& p) { return prefix_feasible(compile(p), start); });
+  };
+  if (anonymous_ && entry_may(*anonymous_)) return true;
+  if (!user) return false;
+  if (open_) return true;
+  const Entry* e = entry_for(*user);
+  return e != nullptr && entry_may(*e);
 }
 
 std::vector<std::string> AccessRules::allowed(const std::optional<std::string>& user,

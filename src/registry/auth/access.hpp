@@ -64,6 +64,11 @@ class AccessRules {
   // allowed, else replaced by the allowed ones). Never more than asked; may be empty.
   Scope grant(const std::optional<std::string>& user, const Scope& requested) const;
 
+  // Whether some repository named "<prefix>/..." could be allowed `action` ("pull", "push",
+  // "delete") for the user: a rule pattern that can still match after reading prefix + "/".
+  bool may_act_under(const std::optional<std::string>& user, std::string_view action,
+                     std::string_view prefix) const;
+
   // Whether the user may perform every action of `needed`.
   bool allows(const std::optional<std::string>& user, const Scope& needed) const;
 
@@ -74,6 +79,7 @@ class AccessRules {
   };
   const Entry* entry_for(const std::string& user) const;
   static bool entry_allows(const Entry& e, std::string_view action, std::string_view name);
+  static const std::vector<std::string>& patterns_for(const Entry& e, std::string_view action);
 
   bool open_ = true;  // no file: authenticated users may do everything
   std::optional<Entry> anonymous_;

@@ -114,7 +114,8 @@ struct Authenticator::Impl {
   std::shared_ptr<const AuthState> state;
 
   mutable std::mutex cache_mu;
-  mutable std::unordered_map<std::string, std::string> cache;  // key -> hash it matched
+  mutable std::unordered_map<std::string, std::string> cache;    // key -> hash it matched
+  mutable std::unordered_map<std::string, std::string> refused;  // key -> hash it failed
   std::string cache_secret = random_hex(32);
 
   std::shared_ptr<const AuthState> snapshot() const {
@@ -129,21 +130,25 @@ struct Authenticator::Impl {
     return st;
   }
 
+  // bcrypt costs ~50 ms of CPU, so both outcomes are remembered, each tied to the hash it
+  // was checked against (a changed or removed user misses the cache).
   bool check_password(const AuthState& st, const std::string& user,
                       const std::string& password) const {
     const std::string* hash = st.users.hash(user);
     std::string key =
         digest_of(cache_secret + std::to_string(user.size()) + ':' + user + password).hex;
-    if (hash != nullptr) {
+    std::string stored = hash != nullptr ? *hash : std::string("-");
+    {
       std::lock_guard lock(cache_mu);
-      auto it = cache.find(key);
-      if (it != cache.end() && it->second == *hash) return true;
+      if (auto it = cache.find(key); it != cache.end() && it->second == stored) return true;
+      if (auto it = refused.find(key); it != refused.end() && it->second == stored) return false;
     }
-    if (!st.users.verify(user, password)) return false;
+    bool ok = st.users.verify(user, password);
     std::lock_guard lock(cache_mu);
-    if (cache.size() >= kMaxCachedCredentials) cache.clear();
-    cache[key] = *hash;
-    return true;
+    auto& into = ok ? cache : refused;
+    if (into.size() >= kMaxCachedCredentials) into.clear();
+    into[key] = stored;
+    return ok;
   }
 
   std::string realm(std::string_view host, bool tls) const {
@@ -321,6 +326,36 @@ Decision Authenticator::authorize_basic(std::string_view authorization,
                                         const std::vector<Scope>& needed) const {
   if (impl_->config.mode == Mode::kNone) return allow("");
   return impl_->authorize_htpasswd(authorization, needed);
+}
+
+void Authenticator::verify_credentials(std::string_view authorization) const {
+  if (impl_->config.mode == Mode::kNone) return;
+  auto [scheme, credentials] = split_authorization(authorization);
+  if (!iequals(scheme, "Basic")) return;
+  auto basic = decode_basic(credentials);
+  if (!basic) return;
+  auto st = impl_->snapshot();
+  impl_->check_password(*st, basic->user, basic->password);
+}
+
+Decision Authenticator::authorize_basic_under(std::string_view authorization,
+                                              std::string_view prefix,
+                                              std::string_view action) const {
+  if (impl_->config.mode == Mode::kNone) return allow("");
+  Decision who = impl_->authorize_htpasswd(authorization, {});
+  std::optional<std::string> user;
+  if (who.allowed) {
+    user = who.user;
+  } else if (!trim(authorization).empty()) {
+    return who;  // bad credentials
+  }
+  auto st = impl_->snapshot();
+  if (st->rules.may_act_under(user, action, prefix)) return allow(who.user);
+  if (!user) return refuse(401, kUnauthorized, "authentication required", impl_->basic_challenge());
+  return refuse(403, kDenied,
+                "requested access to the resource is denied: " + std::string(action) + " under " +
+                    std::string(prefix),
+                {}, *user);
 }
 
 TokenReply Authenticator::token(std::string_view method,

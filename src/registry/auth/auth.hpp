@@ -84,6 +84,15 @@ class Authenticator {
   // clients only speak Basic: Basic credentials and the access rules in htpasswd and token
   // modes alike (401 with a Basic challenge, 403 when the rules refuse).
   Decision authorize_basic(std::string_view authorization, const std::vector<Scope>& needed) const;
+  // Before the body of a ChartMuseum upload is read, when the repository is not known yet:
+  // whether the caller (Basic credentials or anonymous) may do `action` on some repository
+  // under `prefix` + "/". 401 for bad or missing credentials, 403 when no rule could allow it.
+  Decision authorize_basic_under(std::string_view authorization, std::string_view prefix,
+                                 std::string_view action) const;
+  // Checks Basic credentials (bcrypt, ~50 ms of CPU) and remembers the outcome, so that the
+  // authorize calls of the same request cost no hashing. The server calls it on a worker
+  // thread, off the I/O threads. No-op for anything but Basic credentials.
+  void verify_credentials(std::string_view authorization) const;
   // The token endpoint. GET: params from the query (service, scope — repeatable, each may
   // also be a space-separated list —, offline_token, client_id), optional Basic credentials in
   // `authorization`; replies {"token","access_token","expires_in","issued_at"} plus

@@ -14,10 +14,11 @@
 #include <cerrno>
 #include <nlohmann/json.hpp>
 
+#include "core/base64.hpp"
 #include "core/digest.hpp"
 #include "core/error.hpp"
 #include "core/file.hpp"
-#include "core/base64.hpp"
+#include "core/json_limits.hpp"
 
 namespace ch::registry::auth {
 
@@ -313,8 +314,8 @@ Claims SigningKey::verify(std::string_view token) const {
 
   json header;
   try {
-    header = json::parse(*header_text);
-  } catch (const json::exception&) {
+    header = parse_untrusted_json(*header_text);
+  } catch (const Error&) {
     invalid_token("header is not JSON");
   }
   if (!header.is_object()) invalid_token("header is not a JSON object");
@@ -354,8 +355,8 @@ Claims SigningKey::verify(std::string_view token) const {
 
   json payload;
   try {
-    payload = json::parse(*payload_text);
-  } catch (const json::exception&) {
+    payload = parse_untrusted_json(*payload_text);
+  } catch (const Error&) {
     invalid_token("claims are not JSON");
   }
   return claims_from_json(payload);

@@ -205,9 +205,12 @@ class Session final : public Exchange {
     std::string all;
     if (req_.content_length) {
       if (*req_.content_length > limit) throw too_large();
-      all.resize(static_cast<std::size_t>(body_left_));
+      // The buffer grows with the bytes that actually arrive (at most twice them), never to
+      // what Content-Length merely announces.
+      const std::size_t want = static_cast<std::size_t>(body_left_);
       std::size_t got = 0;
-      while (got < all.size()) {
+      while (got < want) {
+        if (got == all.size()) all.resize(std::min(want, std::max(kGrowStep, 2 * got)));
         std::size_t n = co_await read_into(all.data() + got, all.size() - got);
         if (n == 0) break;
         got += n;
@@ -313,9 +316,11 @@ class Session final : public Exchange {
         buffer_.reserve(kHeaderRead);
       }
       conn_.idle = buffer_.size() == 0;
+      conn_.awaiting = true;
       conn_.arm(kIdleTimeout);
       co_await bhttp::async_read_header(stream_, buffer_, *parser_, redirect(ec));
       conn_.idle = false;
+      conn_.awaiting = false;
       conn_.disarm();
       if (ec && (conn_.aborted || !is_parse_error(ec))) co_return false;
       reset_request();

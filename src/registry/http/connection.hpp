@@ -39,7 +39,8 @@ struct Shared {
 struct Conn {
   boost::asio::ip::tcp::socket* socket = nullptr;
   Clock::time_point deadline = Clock::time_point::max();
-  bool idle = false;  // waiting for the first byte of a request
+  bool idle = false;      // waiting for the first byte of a request
+  bool awaiting = false;  // waiting for a request's headers (idle, or some bytes of them)
   bool aborted = false;
 
   void arm(Clock::duration d) { deadline = Clock::now() + d; }

@@ -20,7 +20,10 @@
 #include <cctype>
 #include <cstdio>
 
+#include <cerrno>
+#include <vector>
 #include "core/error.hpp"
+
 #include "registry/http/connection.hpp"
 
 namespace ch::registry::http {
@@ -89,6 +92,20 @@ asio::awaitable<void> accept_loop(Worker& w) {
     co_await w.acceptor.async_accept(socket, redirect(ec));
     if (w.shared.stopping || !w.acceptor.is_open() || ec == asio::error::operation_aborted)
       co_return;
+    if (ec == asio::error::no_descriptors ||
+        ec.value() == ENFILE) {  // out of file descriptors: connections that have not sent
+      // a request (idle keep-alives, slow headers) make room for ones that will, e.g. a
+      // health check, instead of every new client waiting in the backlog.
+      std::vector<detail::Conn*> waiting;
+      for (detail::Conn* c : w.conns)
+        if (c->awaiting && !c->aborted) waiting.push_back(c);
+      for (detail::Conn* c : waiting) c->abort();
+      if (!waiting.empty()) {
+        asio::steady_timer pause(w.ioc, std::chrono::milliseconds(1));
+        co_await pause.async_wait(redirect(ec));
+        continue;
+      }
+    }
     if (ec) {  // e.g. out of file descriptors: back off instead of spinning
       asio::steady_timer pause(w.ioc, std::chrono::milliseconds(50));
       co_await pause.async_wait(redirect(ec));

@@ -54,6 +54,9 @@ class Upload {
   // the existing blob's mtime is refreshed (so garbage collection gives it a new grace).
   // append() and commit() after commit/cancel/mismatch throw kInvalidArgument.
   virtual void commit(const Digest& expected) = 0;
+  // Releases what the session holds open between requests (its file descriptor), so idle
+  // sessions cost no descriptors; the next append or commit takes them again.
+  virtual void suspend() {}
   // Removes the session's data; harmless after commit (the blob stays) or a second time.
   // Destroying an Upload that was neither committed nor cancelled also removes its data.
   virtual void cancel() = 0;

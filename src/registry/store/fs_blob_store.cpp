@@ -152,6 +152,10 @@ class FsUpload final : public Upload {
   void append(std::string_view data) override;
   std::string append_owned(std::string data) override;
   void commit(const Digest& expected) override;
+  void suspend() override {
+    wait_hash();
+    if (state_ == State::kOpen) close_fd();
+  }
   void cancel() override {
     wait_hash();
     if (state_ == State::kOpen) discard();
@@ -171,6 +175,12 @@ class FsUpload final : public Upload {
   void close_fd() {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
+  }
+  // Reopens the session file after suspend().
+  void reopen() {
+    if (fd_ >= 0) return;
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd_ < 0) throw_errno("reopen upload " + path_.string());
   }
   void discard() {
     close_fd();
@@ -416,6 +426,7 @@ class FsBlobStore final : public BlobStore {
 };
 
 void FsUpload::write_all(std::string_view data) {
+  reopen();
   std::size_t done = 0;
   while (done < data.size()) {
     ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
@@ -526,6 +537,13 @@ void FsUpload::commit(const Digest& expected) {
     state_ = State::kFailed;
     throw Error(ErrorCode::kDigestMismatch,
                 "uploaded content has digest " + actual.str() + ", not " + expected.str());
+  }
+  try {
+    reopen();
+  } catch (...) {
+    discard();
+    state_ = State::kFailed;
+    throw;
   }
   state_ = State::kFailed;  // the hasher is finished: no retry, whatever happens next
   if (::fsync(fd_) != 0) {
