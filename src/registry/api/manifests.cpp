@@ -8,6 +8,10 @@
 #include "oci/reference.hpp"
 #include "registry/api/context.hpp"
 
+// GCC 12 reports a false -Wmismatched-new-delete for Asio's recycled coroutine frames
+// (new and delete are both Asio's frame operators).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
 namespace ch::registry::api {
 
 namespace {
@@ -226,7 +230,15 @@ Awaitable handle_manifest(Context& ctx, http::Exchange& ex, const std::string& n
                           const std::string& ref) {
   const std::string& method = ex.request().method;
   if (method == "GET" || method == "HEAD") {
-    require(ctx, ex.request(), name, {"pull"});
+    const auto& req = ex.request();
+    // A pusher checking whether a manifest exists in a repository not created yet learns
+    // that it does not (404), rather than being asked to log in again (helm#31567).
+    auth::Scope push{"repository", name, {"push"}};
+    if (!ctx.meta.repository_exists(name) &&
+        ctx.auth.authorize(req.header("Authorization"), {push}, req.header("Host"), req.tls)
+            .allowed)
+      throw ApiError(404, "MANIFEST_UNKNOWN", "manifest unknown to registry");
+    require(ctx, req, name, {"pull"});
     co_await get(ctx, ex, name, ref);
   } else if (method == "PUT") {
     require(ctx, ex.request(), name, {"pull", "push"});
