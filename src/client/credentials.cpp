@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
@@ -16,6 +17,7 @@
 #include "core/error.hpp"
 #include "core/file.hpp"
 #include "core/gojson.hpp"
+#include "core/json_limits.hpp"
 #include "repo/helmpath.hpp"
 
 extern char** environ;
@@ -153,7 +155,10 @@ HelperResult run_helper(const std::string& suffix, const std::string& action,
       if (errno == EINTR) continue;
       break;
     }
-    out.append(buf, static_cast<size_t>(n));
+    // A helper's answer is a few hundred bytes; more is drained but not kept.
+    constexpr size_t kMaxHelperOutput = 1024 * 1024;
+    if (out.size() < kMaxHelperOutput)
+      out.append(buf, std::min(static_cast<size_t>(n), kMaxHelperOutput - out.size()));
   }
   ::close(out_pipe[0]);
   int status = 0;
@@ -177,7 +182,12 @@ Credential helper_get(const std::string& suffix, const std::string& key) {
     if (not_found(r.out)) return {};
     throw Error(ErrorCode::kIo, "docker-credential-" + suffix + " get: " + trimmed(r.out));
   }
-  auto doc = nlohmann::json::parse(r.out, nullptr, false);
+  nlohmann::json doc;
+  try {
+    doc = parse_untrusted_json(r.out);
+  } catch (const Error&) {
+    doc = nullptr;
+  }
   if (!doc.is_object())
     throw Error(ErrorCode::kIo, "docker-credential-" + suffix + " get: invalid JSON answer");
   Credential c;

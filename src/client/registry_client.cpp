@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "client/challenge.hpp"
 #include "core/base64.hpp"
 #include "core/digest.hpp"
 #include "core/error.hpp"
+#include "core/json_limits.hpp"
 #include "core/percent.hpp"
 #include "oci/media_types.hpp"
 
@@ -15,7 +18,20 @@ namespace ch::client {
 
 namespace {
 
-constexpr std::uint64_t kMaxManifest = 4 * 1024 * 1024;
+// What the client buffers from a registry is bounded (oras-go's limits where it has them):
+constexpr std::uint64_t kMaxManifest = 4 * 1024 * 1024;       // manifests, small blobs
+constexpr std::uint64_t kMaxListingPage = 4 * 1024 * 1024;    // one tag list / catalog page
+constexpr std::uint64_t kMaxListingTotal = 64 * 1024 * 1024;  // all pages of one listing
+constexpr std::uint64_t kMaxTokenResponse = 128 * 1024;       // a token endpoint's answer
+constexpr std::uint64_t kMaxBuffered = 4 * 1024 * 1024;       // anything else (error bodies)
+// Redirects of an OAuth2 POST followed (on the realm's origin only).
+constexpr int kMaxTokenRedirects = 5;
+
+bool is_authorization(const std::pair<std::string, std::string>& header) {
+  std::string name = header.first;
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name == "authorization";
+}
 
 std::string manifest_accept() {
   return std::string(oci::kDockerManifest) + ", " + std::string(oci::kDockerManifestList) + ", " +
@@ -70,61 +86,6 @@ std::string join(const std::vector<std::string>& v, std::string_view sep) {
   return out;
 }
 
-// WWW-Authenticate: <scheme> k="v", k2="v2"
-struct Challenge {
-  std::string scheme;  // lower-case
-  std::map<std::string, std::string> params;
-};
-
-Challenge parse_challenge(std::string_view header) {
-  Challenge c;
-  size_t i = 0;
-  while (i < header.size() && header[i] != ' ') ++i;
-  c.scheme = std::string(header.substr(0, i));
-  for (char& ch : c.scheme) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  while (i < header.size()) {
-    while (i < header.size() && (header[i] == ' ' || header[i] == ',')) ++i;
-    size_t eq = header.find('=', i);
-    if (eq == std::string_view::npos) break;
-    std::string key(header.substr(i, eq - i));
-    for (char& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    i = eq + 1;
-    std::string value;
-    if (i < header.size() && header[i] == '"') {
-      ++i;
-      while (i < header.size() && header[i] != '"') {
-        if (header[i] == '\\' && i + 1 < header.size()) ++i;
-        value += header[i++];
-      }
-      ++i;
-    } else {
-      while (i < header.size() && header[i] != ',') value += header[i++];
-    }
-    c.params[key] = value;
-  }
-  return c;
-}
-
-// scheme://host of an absolute URL.
-std::string origin_of(std::string_view url) {
-  auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return {};
-  auto path = url.find('/', scheme_end + 3);
-  return std::string(url.substr(0, path));
-}
-
-// The next page's URL from a Link header (`<url>; rel="next"`), resolved against origin.
-std::string next_link(const Response& response, const std::string& origin) {
-  std::string link = response.header("link");
-  if (link.empty() || link.find("rel=\"next\"") == std::string::npos) return {};
-  auto open = link.find('<');
-  auto close = link.find('>', open);
-  if (open == std::string::npos || close == std::string::npos) return {};
-  std::string target = link.substr(open + 1, close - open - 1);
-  if (target.starts_with("http://") || target.starts_with("https://")) return target;
-  return origin + (target.starts_with("/") ? "" : "/") + target;
-}
-
 std::string strip_params(std::string content_type) {
   auto semi = content_type.find(';');
   if (semi != std::string::npos) content_type.resize(semi);
@@ -138,7 +99,12 @@ void throw_status(const Request& request, const Response& response) {
   const std::string& url = response.final_url.empty() ? request.url : response.final_url;
   std::string message =
       request.method + " \"" + url + "\": response status code " + std::to_string(response.status);
-  auto doc = nlohmann::json::parse(response.body, nullptr, false);
+  nlohmann::json doc;
+  try {
+    doc = parse_untrusted_json(response.body);
+  } catch (const Error&) {
+    // not JSON (or absurdly nested): the status alone is reported
+  }
   std::vector<std::string> parts;
   if (doc.is_object() && doc.contains("errors") && doc["errors"].is_array()) {
     for (const auto& e : doc["errors"]) {
@@ -170,8 +136,9 @@ void throw_status(const Request& request, const Response& response) {
 
 struct RegistryClient::HostState {
   std::mutex mutex;
-  std::string scheme;  // "https" or "http"
-  bool basic = false;  // the registry asked for Basic once: send it up front from now on
+  std::string scheme;      // "https" or "http"
+  bool fell_back = false;  // a loopback registry answered TLS in plain HTTP: now "http"
+  bool basic = false;      // the registry asked for Basic once: send it up front from now on
   std::optional<Credential> credential;
   std::map<std::string, std::string> tokens;  // space-joined scopes -> bearer token
 };
@@ -203,6 +170,14 @@ std::string RegistryClient::base_url(const std::string& host) {
   return s.scheme + "://" + host;
 }
 
+Origin RegistryClient::registry_origin(const std::string& host) {
+  std::optional<Origin> o = parse_origin(base_url(host));
+  if (!o)
+    throw Error(ErrorCode::kInvalidArgument,
+                "invalid registry host \"" + host + "\": expected host[:port]");
+  return *o;
+}
+
 Credential RegistryClient::credential_for(const std::string& host) {
   if (!options_.username.empty() && !options_.password.empty())
     return Credential{options_.username, options_.password, {}, {}};
@@ -220,11 +195,10 @@ std::string RegistryClient::fetch_token(const std::string& host, const std::stri
   std::string realm = c.params["realm"];
   std::string service = c.params["service"];
   if (realm.empty()) throw Error(ErrorCode::kUnauthorized, "bearer challenge without a realm");
-  std::string registry_scheme = base_url(host).substr(0, base_url(host).find(':'));
-  if (!realm.starts_with("https://") &&
-      !(registry_scheme == "http" && realm.starts_with("http://")))
-    throw Error(ErrorCode::kUnauthorized,
-                "refusing token realm " + realm + " that is not https for an https registry");
+  // The realm may be on another origin (that is how token auth works) and receives the
+  // registry's credentials, but never over plain HTTP when the registry is https, nor on an
+  // internal address other than the registry's own host and port.
+  Origin realm_origin = check_token_realm(registry_origin(host), realm);
   if (auto it = c.params.find("scope"); it != c.params.end()) {
     size_t pos = 0;
     const std::string& s = it->second;
@@ -238,6 +212,7 @@ std::string RegistryClient::fetch_token(const std::string& host, const std::stri
   scopes = clean_scopes(scopes);
 
   Request request;
+  request.max_body = kMaxTokenResponse;
   if (!credential.refresh_token.empty() || force_oauth2) {
     request.method = "POST";
     request.url = realm;
@@ -261,7 +236,28 @@ std::string RegistryClient::fetch_token(const std::string& host, const std::stri
           "Authorization",
           "Basic " + base64_encode(credential.username + ":" + credential.password));
   }
+  // Redirects are followed here, not by libcurl, so that each hop is checked like the realm
+  // itself (no plain HTTP for an https registry, no internal address), the form of a POST
+  // (password or refresh token) is re-sent only on the realm's origin, and a GET's Basic
+  // credentials are dropped once it leaves that origin.
+  request.follow_redirects = false;
   Response response = transport_.send(request);
+  Origin registry = registry_origin(host);
+  for (int hops = 0;
+       response.status >= 300 && response.status < 400 && !response.header("location").empty();
+       ++hops) {
+    bool post = request.method == "POST";
+    if (post && response.status != 307 && response.status != 308) break;  // not followed
+    std::string next = resolve_reference(request.url, response.header("location"));
+    Origin next_origin = check_token_realm(registry, next);
+    if (hops >= kMaxTokenRedirects || (post && next_origin != realm_origin))
+      throw Error(ErrorCode::kUnauthorized, "failed to fetch token: " + request.method + " \"" +
+                                                request.url + "\" redirects to \"" + next +
+                                                "\"; not followed with the credentials");
+    if (next_origin != realm_origin) std::erase_if(request.headers, is_authorization);
+    request.url = next;
+    response = transport_.send(request);
+  }
   if (response.status != 200) {
     try {
       throw_status(request, response);
@@ -269,7 +265,13 @@ std::string RegistryClient::fetch_token(const std::string& host, const std::stri
       throw Error(ErrorCode::kUnauthorized, std::string("failed to fetch token: ") + e.what());
     }
   }
-  auto doc = nlohmann::json::parse(response.body, nullptr, false);
+  nlohmann::json doc;
+  try {
+    doc = parse_untrusted_json(response.body);
+  } catch (const Error& e) {
+    throw Error(ErrorCode::kUnauthorized,
+                "token response from " + realm + " is not usable: " + e.what());
+  }
   std::string token;
   if (doc.is_object()) {
     if (doc.contains("access_token") && doc["access_token"].is_string())
@@ -286,12 +288,31 @@ Response RegistryClient::send(const std::string& host, Request request,
                               const std::vector<std::string>& scopes,
                               const Credential* credential_override, bool force_oauth2) {
   HostState& s = state(host);
+  request.max_body = std::min(request.max_body, kMaxBuffered);
+  // Only this function adds credentials, and only for the registry's own origin.
+  std::erase_if(request.headers, is_authorization);
+  {
+    // After the loopback fallback to plain HTTP, URLs made before it still say https.
+    std::lock_guard lock(s.mutex);
+    std::string https_prefix = "https://" + host;
+    if (s.fell_back && request.url.starts_with(https_prefix) &&
+        (request.url.size() == https_prefix.size() ||
+         std::string_view("/?#").find(request.url[https_prefix.size()]) != std::string::npos))
+      request.url = "http://" + host + request.url.substr(https_prefix.size());
+  }
+  std::optional<Origin> target = parse_origin(request.url);
+  if (!target || *target != registry_origin(host)) {
+    // Another origin the registry pointed at (a Link page, an upload Location): no Basic
+    // credentials, no bearer token, and no answer to a challenge it sends — what Helm's
+    // host-bound credential function gives for a host it was not configured for.
+    return transport_.send(request);
+  }
   std::string scope_key = join(clean_scopes(scopes), " ");
   auto credential = [&] {
     return credential_override != nullptr ? *credential_override : credential_for(host);
   };
   auto set_auth = [&request](const std::string& value) {
-    std::erase_if(request.headers, [](const auto& h) { return h.first == "Authorization"; });
+    std::erase_if(request.headers, is_authorization);
     request.headers.emplace_back("Authorization", value);
   };
   // Cached auth first, as oras's auth.Client does with its cache.
@@ -320,6 +341,7 @@ Response RegistryClient::send(const std::string& host, Request request,
       {
         std::lock_guard lock(s.mutex);
         s.scheme = "http";
+        s.fell_back = true;
       }
       request.url = "http://" + host + request.url.substr(old_prefix.size());
       return transport_.send(request);
@@ -328,6 +350,12 @@ Response RegistryClient::send(const std::string& host, Request request,
 
   Response response = attempt();
   if (response.status != 401) return response;
+  // A challenge from wherever a redirect led (another origin) is not the registry's: its
+  // realm would receive the registry's credentials.
+  if (!response.final_url.empty()) {
+    std::optional<Origin> answered = parse_origin(response.final_url);
+    if (!answered || *answered != registry_origin(host)) return response;
+  }
   std::string challenge = response.header("www-authenticate");
   std::string scheme = parse_challenge(challenge).scheme;
   Credential c = credential();
@@ -417,7 +445,13 @@ std::optional<Descriptor> RegistryClient::head_manifest(const std::string& host,
   d.media_type = strip_params(r.header("content-type"));
   d.digest = r.header("docker-content-digest");
   std::string length = r.header("content-length");
-  d.size = length.empty() ? 0 : std::stoll(length);
+  d.size = 0;
+  if (!length.empty()) {
+    auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), d.size);
+    if (ec != std::errc() || end != length.data() + length.size() || d.size < 0)
+      throw Error(ErrorCode::kNetwork,
+                  "HEAD \"" + request.url + "\": invalid Content-Length \"" + length + "\"");
+  }
   if (d.digest.empty() && Digest::is_valid(reference)) d.digest = reference;
   return d;
 }
@@ -450,23 +484,22 @@ void RegistryClient::upload_blob(const std::string& host, const std::string& rep
                                  const Descriptor& blob, const std::filesystem::path& path,
                                  const std::string& data, ProgressFn progress) {
   std::vector<std::string> scopes = {push_scope(repository)};
-  std::string base = base_url(host);
   Request start;
   start.method = "POST";
-  start.url = base + "/v2/" + repository + "/blobs/uploads/";
+  start.url = base_url(host) + "/v2/" + repository + "/blobs/uploads/";
   Response r = send(host, start, scopes);
   if (r.status != 202) throw_status(start, r);
   std::string location = r.header("location");
   if (location.empty())
     throw Error(ErrorCode::kNetwork, "POST \"" + start.url + "\": no Location in the response");
-  std::string origin = origin_of(base_url(host));
-  if (location.starts_with("/")) {
-    location = origin + location;
-  } else if (origin_of(location) != origin) {
-    // oras-go refuses uploads that move to another host or from https to http.
-    throw Error(ErrorCode::kNetwork,
-                "POST \"" + start.url + "\": upload location " + location + " is not on " + origin);
-  }
+  // Resolved against the URL that answered, as Go's Response.Location does. The upload must
+  // stay on the registry's origin: no other host or port, no https -> http (spec §1.6, the
+  // oras-go security fixes). send() would not give another origin the credentials anyway.
+  location = resolve_reference(r.final_url.empty() ? start.url : r.final_url, location);
+  Origin registry = registry_origin(host);
+  if (check_handed_url(registry, location, "upload location", ErrorCode::kNetwork) != registry)
+    throw Error(ErrorCode::kNetwork, "POST \"" + start.url + "\": upload location " + location +
+                                         " is not on " + registry.str());
   Request put;
   put.method = "PUT";
   put.url = location + (location.find('?') == std::string::npos ? "?" : "&") +
@@ -506,41 +539,62 @@ std::string RegistryClient::fetch_small_blob(const std::string& host, const std:
   return out;
 }
 
+std::vector<std::string> RegistryClient::list_pages(const std::string& host,
+                                                    const std::string& first_url,
+                                                    const std::vector<std::string>& scopes,
+                                                    const std::string& field,
+                                                    const std::string& what) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  std::uint64_t total = 0;
+  Request request;
+  request.url = first_url;
+  request.max_body = kMaxListingPage;
+  for (std::size_t page = 0; !request.url.empty(); ++page) {
+    if (page >= options_.max_list_pages)
+      throw Error(ErrorCode::kTooLarge, "GET \"" + request.url + "\": the " + what +
+                                            " has more than " +
+                                            std::to_string(options_.max_list_pages) + " pages");
+    if (!seen.insert(request.url).second)
+      throw Error(ErrorCode::kNetwork,
+                  "GET \"" + request.url + "\": the " + what + "'s Link pages loop");
+    Response r = send(host, request, scopes);
+    if (r.status != 200) throw_status(request, r);
+    total += r.body.size();
+    if (total > kMaxListingTotal)
+      throw Error(ErrorCode::kTooLarge, "GET \"" + request.url + "\": the " + what +
+                                            " is larger than " + std::to_string(kMaxListingTotal) +
+                                            " bytes");
+    nlohmann::json doc;
+    try {
+      doc = parse_untrusted_json(r.body);
+    } catch (const Error&) {
+      doc = nullptr;
+    }
+    if (!doc.is_object())
+      throw Error(ErrorCode::kNetwork, "GET \"" + request.url + "\": invalid " + what + " JSON");
+    if (auto it = doc.find(field); it != doc.end() && it->is_array())
+      for (const auto& t : *it)
+        if (t.is_string()) out.push_back(t.get<std::string>());
+    std::string next = next_link_target(r.header_values("link"));
+    if (next.empty()) break;
+    // Resolved against the URL that answered; a page on another origin is fetched without
+    // credentials (send() decides), a page on plain HTTP from an https registry not at all.
+    request.url = resolve_reference(r.final_url.empty() ? request.url : r.final_url, next);
+    check_handed_url(registry_origin(host), request.url, "Link", ErrorCode::kNetwork);
+  }
+  return out;
+}
+
 std::vector<std::string> RegistryClient::list_tags(const std::string& host,
                                                    const std::string& repository) {
-  std::vector<std::string> tags;
-  Request request;
-  request.url = base_url(host) + "/v2/" + repository + "/tags/list";
-  for (int page = 0; !request.url.empty() && page < 100000; ++page) {
-    Response r = send(host, request, {pull_scope(repository)});
-    if (r.status != 200) throw_status(request, r);
-    auto doc = nlohmann::json::parse(r.body, nullptr, false);
-    if (!doc.is_object())
-      throw Error(ErrorCode::kNetwork, "GET \"" + request.url + "\": invalid tag list JSON");
-    if (doc.contains("tags") && doc["tags"].is_array())
-      for (const auto& t : doc["tags"])
-        if (t.is_string()) tags.push_back(t.get<std::string>());
-    request.url = next_link(r, origin_of(request.url));
-  }
-  return tags;
+  return list_pages(host, base_url(host) + "/v2/" + repository + "/tags/list",
+                    {pull_scope(repository)}, "tags", "tag list");
 }
 
 std::vector<std::string> RegistryClient::catalog(const std::string& host) {
-  std::vector<std::string> repositories;
-  Request request;
-  request.url = base_url(host) + "/v2/_catalog";
-  for (int page = 0; !request.url.empty() && page < 100000; ++page) {
-    Response r = send(host, request, {"registry:catalog:*"});
-    if (r.status != 200) throw_status(request, r);
-    auto doc = nlohmann::json::parse(r.body, nullptr, false);
-    if (!doc.is_object())
-      throw Error(ErrorCode::kNetwork, "GET \"" + request.url + "\": invalid catalog JSON");
-    if (doc.contains("repositories") && doc["repositories"].is_array())
-      for (const auto& t : doc["repositories"])
-        if (t.is_string()) repositories.push_back(t.get<std::string>());
-    request.url = next_link(r, origin_of(request.url));
-  }
-  return repositories;
+  return list_pages(host, base_url(host) + "/v2/_catalog", {"registry:catalog:*"}, "repositories",
+                    "catalog");
 }
 
 }  // namespace ch::client

@@ -2,9 +2,12 @@
 // manifests, blobs (verified while streaming), monolithic uploads, tag and catalog listing
 // with Link pagination, and auth per spec helm-oci.md §5.4 — anonymous, Basic, and the
 // Docker token flow (GET with scopes, POST for refresh tokens / OAuth2), tokens cached per
-// host and scope set. One client may be used from several threads.
+// host and scope set. Credentials and tokens are sent only to the registry's origin (and
+// credentials to its token realm); every response it buffers is size-bounded and its JSON
+// depth-limited. One client may be used from several threads.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -16,6 +19,7 @@
 #include <vector>
 
 #include "client/credentials.hpp"
+#include "client/origin.hpp"
 #include "client/transport.hpp"
 #include "oci/manifest.hpp"
 
@@ -24,11 +28,16 @@ namespace ch::client {
 struct ClientOptions {
   TlsOptions tls;
   bool plain_http = false;  // http:// for every host (ignored when TLS flags are given)
-  // When both are set they are sent to every host, and stored credentials are not read.
+  // When both are set they are used for every registry host named in a reference, and
+  // stored credentials are not read. Either way, credentials (and the tokens they buy) go
+  // only to the registry's own origin (scheme, host, port) and to its token realm, never to
+  // another origin a registry points at (Link pages, upload Locations, redirects).
   std::string username;
   std::string password;
   std::string registry_config;  // --registry-config; empty = Helm's default
   std::string user_agent = "charthouse/0.1.0";
+  // Link pages followed by list_tags and catalog before giving up (kTooLarge).
+  std::size_t max_list_pages = 10000;
 };
 
 using Descriptor = oci::Descriptor;
@@ -93,6 +102,10 @@ class RegistryClient {
   std::string base_url(const std::string& host);
   Credential credential_for(const std::string& host);
   HostState& state(const std::string& host);
+  Origin registry_origin(const std::string& host);
+  std::vector<std::string> list_pages(const std::string& host, const std::string& first_url,
+                                      const std::vector<std::string>& scopes,
+                                      const std::string& field, const std::string& what);
   std::string fetch_token(const std::string& host, const std::string& challenge,
                           std::vector<std::string> scopes, const Credential& credential,
                           bool force_oauth2);

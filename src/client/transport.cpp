@@ -44,11 +44,18 @@ struct Transfer {
   std::uint64_t body_offset = 0;  // next byte of request->body to send
   std::exception_ptr failure;     // thrown by a sink, rethrown after curl returns
   bool too_large = false;
+  std::uint64_t header_bytes = 0;  // all response header lines of the transfer (every hop)
+  bool headers_too_large = false;
 };
 
 size_t on_header(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::string_view line(data, size * count);
+  t->header_bytes += line.size();
+  if (t->header_bytes > kMaxResponseHeaderBytes) {
+    t->headers_too_large = true;
+    return 0;  // aborts the transfer
+  }
   if (line.starts_with("HTTP/")) {
     t->response->headers.clear();  // a new response (redirect, 100 Continue): keep the last
     return line.size();
@@ -275,6 +282,10 @@ Response Transport::send(const Request& request) {
 
   CURLcode rc = curl_easy_perform(h);
   if (t.failure) std::rethrow_exception(t.failure);
+  if (t.headers_too_large)
+    throw Error(ErrorCode::kTooLarge, request.method + " \"" + request.url +
+                                          "\": response headers larger than " +
+                                          std::to_string(kMaxResponseHeaderBytes) + " bytes");
   if (t.too_large)
     throw Error(ErrorCode::kTooLarge, request.method + " \"" + request.url +
                                           "\": response body larger than " +

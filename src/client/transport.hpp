@@ -1,7 +1,8 @@
 // HTTP for the registry client over libcurl: connections (and TLS sessions) reused across
 // requests and threads, HTTP/2 when a TLS server offers it, proxies from the environment
 // (http_proxy, https_proxy, no_proxy), redirects followed without sending Authorization to
-// another host, request bodies from memory or a file, response bodies streamed to a sink.
+// another scheme, host or port, request bodies from memory or a file, response bodies
+// streamed to a sink or buffered up to a bound, response headers bounded too.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,10 @@ struct TlsOptions {
     return insecure_skip_verify || !ca_file.empty() || (!cert_file.empty() && !key_file.empty());
   }
 };
+
+// Response header lines a transfer may receive in all (redirect hops included) before it
+// fails with kTooLarge (registries send a few KiB; libcurl bounds single lines).
+inline constexpr std::uint64_t kMaxResponseHeaderBytes = 256 * 1024;
 
 struct Request {
   std::string method = "GET";
