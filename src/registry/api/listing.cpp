@@ -1,5 +1,7 @@
 // Content discovery: tag list and _catalog (sorted, ?n= and ?last= with a Link header), and
 // the referrers API (artifactType filter with OCI-Filters-Applied, Link pagination).
+#include <unordered_set>
+
 #include "core/percent.hpp"
 #include "registry/api/context.hpp"
 
@@ -31,6 +33,18 @@ Awaitable handle_tags(Context& ctx, http::Exchange& ex, const std::string& name)
                    json{{"name", name}});
   store::Page page = n == 0 ? store::Page{} : ctx.meta.list_tags(name, req.param("last"), n);
   json body = {{"name", name}, {"tags", page.items}};
+  // An extension other clients ignore: which of these tags hold Helm charts, so that a
+  // version range resolved by charthouse skips images sharing the repository without one
+  // request per tag (flux source-controller#1795, argo-cd#23140).
+  if (!page.items.empty()) {
+    std::unordered_set<std::string> charts;
+    for (const store::ChartTag& t : ctx.meta.charts_under(name))
+      if (t.repository == name) charts.insert(t.tag);
+    json chart_tags = json::array();
+    for (const std::string& t : page.items)
+      if (charts.count(t)) chart_tags.push_back(t);
+    body["charts"] = std::move(chart_tags);
+  }
   co_await send_page(ex, "/v2/" + name + "/tags/list", n, std::move(body), page);
 }
 
