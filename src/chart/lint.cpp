@@ -1,6 +1,6 @@
 #include "chart/lint.hpp"
 
-#include <regex>
+#include <string_view>
 
 #include "chart/metadata.hpp"
 #include "core/error.hpp"
@@ -12,27 +12,145 @@ namespace ch::chart {
 
 namespace stdfs = std::filesystem;
 
+// Linear matchers equivalent to the regular expressions Helm's lint applies (through
+// govalidator); std::regex backtracks recursively and overflows the stack on long input.
+// Not in a header: tests declare what they compare against the regexes.
+namespace lint_detail {
+
 namespace {
 
-// govalidator.IsRequestURL: an absolute URI with a scheme.
-bool is_request_url(const std::string& s) {
-  static const std::regex kUri(R"(^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*$)");
-  return std::regex_match(s, kUri);
+bool is_alpha(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_alnum(char c) {
+  return is_alpha(c) || is_digit(c);
+}
+// \s of std::regex in the "C" locale.
+bool is_space(char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r');
+}
+bool no_space(std::string_view s) {
+  for (char c : s)
+    if (is_space(c)) return false;
+  return true;
 }
 
-bool is_email(const std::string& s) {
-  static const std::regex kEmail(
-      R"(^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*$)");
-  return std::regex_match(s, kEmail);
+// [A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?
+bool is_domain_label(std::string_view s) {
+  if (s.empty() || !is_alnum(s.front()) || !is_alnum(s.back())) return false;
+  for (char c : s)
+    if (!is_alnum(c) && c != '-') return false;
+  return true;
+}
+
+// The rest of a URL after the host: (:[0-9]{1,5})?([/?#][^\s]*)?
+bool is_port_and_path(std::string_view s) {
+  if (!s.empty() && s[0] == ':') {
+    std::size_t d = 1;
+    while (d < s.size() && is_digit(s[d])) ++d;
+    if (d == 1 || d > 6) return false;
+    s.remove_prefix(d);
+  }
+  if (s.empty()) return true;
+  if (s[0] != '/' && s[0] != '?' && s[0] != '#') return false;
+  return no_space(s.substr(1));
+}
+
+// (localhost|\[[0-9A-Fa-f:.]+\]|([A-Za-z0-9\-_]+\.)+[A-Za-z0-9\-_]+) then the port and path.
+// Each alternative can only end at one place: what follows a host starts with ':', '/', '?',
+// '#' or is the end, none of which a host contains.
+bool is_host_port_path(std::string_view s) {
+  constexpr std::string_view kLocal = "localhost";
+  if (s.substr(0, kLocal.size()) == kLocal && is_port_and_path(s.substr(kLocal.size())))
+    return true;
+  if (!s.empty() && s[0] == '[') {
+    std::size_t i = 1;
+    while (i < s.size() && (is_digit(s[i]) || (s[i] >= 'a' && s[i] <= 'f') ||
+                            (s[i] >= 'A' && s[i] <= 'F') || s[i] == ':' || s[i] == '.'))
+      ++i;
+    if (i > 1 && i < s.size() && s[i] == ']' && is_port_and_path(s.substr(i + 1))) return true;
+  }
+  std::size_t end = 0;
+  bool dot = false;
+  bool label = false;  // the current label has a character
+  while (end < s.size()) {
+    char c = s[end];
+    if (c == '.') {
+      if (!label) return false;
+      dot = true;
+      label = false;
+    } else if (is_alnum(c) || c == '-' || c == '_') {
+      label = true;
+    } else {
+      break;
+    }
+    ++end;
+  }
+  return dot && label && is_port_and_path(s.substr(end));
+}
+
+}  // namespace
+
+// govalidator.IsRequestURL: an absolute URI with a scheme,
+// ^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*$.
+bool is_request_url(std::string_view s) {
+  if (s.empty() || !is_alpha(s[0])) return false;
+  std::size_t i = 1;
+  while (i < s.size() && (is_alnum(s[i]) || s[i] == '+' || s[i] == '.' || s[i] == '-')) ++i;
+  if (i == s.size() || s[i] != ':') return false;
+  return no_space(s.substr(i + 1));
+}
+
+// ^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?
+//   (?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*$
+bool is_email(std::string_view s) {
+  constexpr std::string_view kLocalPunct = ".!#$%&'*+/=?^_`{|}~-";
+  std::size_t at = s.find('@');
+  if (at == 0 || at == std::string_view::npos) return false;
+  for (char c : s.substr(0, at))
+    if (!is_alnum(c) && kLocalPunct.find(c) == std::string_view::npos) return false;
+  std::string_view domain = s.substr(at + 1);
+  while (true) {
+    std::size_t dot = domain.find('.');
+    if (!is_domain_label(domain.substr(0, dot))) return false;
+    if (dot == std::string_view::npos) return true;
+    domain.remove_prefix(dot + 1);
+  }
 }
 
 // govalidator.IsURL: an optional scheme, a host name with a dot (or localhost / an IP),
-// optional port and path.
-bool is_url(const std::string& s) {
-  static const std::regex kUrl(
-      R"(^((https?|ftp|wss?)://)?([^\s:@/]+(:[^\s@/]*)?@)?(localhost|\[[0-9A-Fa-f:.]+\]|([A-Za-z0-9\-_]+\.)+[A-Za-z0-9\-_]+)(:[0-9]{1,5})?([/?#][^\s]*)?$)");
-  return s.size() < 2083 && std::regex_match(s, kUrl);
+// optional port and path, shorter than 2083 bytes:
+// ^((https?|ftp|wss?)://)?([^\s:@/]+(:[^\s@/]*)?@)?(localhost|\[[0-9A-Fa-f:.]+\]|
+//   ([A-Za-z0-9\-_]+\.)+[A-Za-z0-9\-_]+)(:[0-9]{1,5})?([/?#][^\s]*)?$
+// The optional scheme and user info are each tried present and absent (4 linear passes).
+bool is_url(std::string_view s) {
+  if (s.size() >= 2083) return false;
+  std::size_t scheme = 0;
+  for (std::string_view p : {"http://", "https://", "ftp://", "ws://", "wss://"})
+    if (s.substr(0, p.size()) == p) scheme = p.size();
+  for (std::size_t start : {scheme, std::size_t{0}}) {
+    std::string_view rest = s.substr(start);
+    if (is_host_port_path(rest)) return true;
+    // [^\s:@/]+(:[^\s@/]*)?@ : everything up to the first '@', not starting with ':'.
+    std::size_t at = rest.find('@');
+    if (at == std::string_view::npos || at == 0 || rest[0] == ':') continue;
+    std::string_view user = rest.substr(0, at);
+    if (!no_space(user) || user.find('/') != std::string_view::npos) continue;
+    if (is_host_port_path(rest.substr(at + 1))) return true;
+  }
+  return false;
 }
+
+}  // namespace lint_detail
+
+namespace {
+
+using lint_detail::is_email;
+using lint_detail::is_request_url;
+using lint_detail::is_url;
 
 }  // namespace
 

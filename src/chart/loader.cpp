@@ -128,6 +128,12 @@ struct ArchiveDeleter {
 };
 using ArchivePtr = std::unique_ptr<archive, ArchiveDeleter>;
 
+// libarchive's message for the last error; it may have none (NULL).
+std::string archive_message(archive* a) {
+  const char* m = archive_error_string(a);
+  return m != nullptr ? m : "unreadable data";
+}
+
 ArchivePtr new_reader() {
   ArchivePtr a(archive_read_new());
   archive_read_support_filter_gzip(a.get());
@@ -135,18 +141,42 @@ ArchivePtr new_reader() {
   return a;
 }
 
-std::vector<File> read_entries(archive* a) {
+// What one load may still spend, shared by an archive and the subchart archives inside it.
+struct Budget {
+  std::int64_t decompressed = 0;  // tar stream bytes read from the archives done so far
+  int depth = 0;                  // subchart nesting of the chart being loaded
+};
+
+[[noreturn]] void too_large_decompressed() {
+  invalid("decompressed chart archive is larger than the maximum size " +
+          std::to_string(kMaxDecompressedSize) + " (tar headers and subchart archives included)");
+}
+
+std::vector<File> read_entries(archive* a, Budget& budget) {
   std::vector<File> files;
   std::int64_t remaining = kMaxArchiveSize;
+  std::int64_t entries = 0;
+  // The decompressed bytes the tar reader consumed: headers (pax and GNU long names too),
+  // contents and padding. Checked after every header, so a stream of empty or skipped entries
+  // is bounded as file contents are.
+  auto decompressed = [&] { return budget.decompressed + archive_filter_bytes(a, 0); };
   archive_entry* entry = nullptr;
   while (true) {
     int r = archive_read_next_header(a, &entry);
     if (r == ARCHIVE_EOF) break;
-    if (r < ARCHIVE_WARN) invalid(std::string("invalid chart archive: ") + archive_error_string(a));
-    auto type = archive_entry_filetype(entry);
-    if (type == AE_IFDIR) continue;
+    if (r < ARCHIVE_WARN) invalid(std::string("invalid chart archive: ") + archive_message(a));
+    if (decompressed() > kMaxDecompressedSize) too_large_decompressed();
+    if (++entries > kMaxArchiveEntries)
+      invalid("chart archive has more than the maximum of " + std::to_string(kMaxArchiveEntries) +
+              " entries");
     const char* raw_name = archive_entry_pathname(entry);
     std::string hname = raw_name != nullptr ? raw_name : "";
+    if (hname.size() > kMaxPathLength)
+      invalid("chart archive entry name of " + std::to_string(hname.size()) +
+              " bytes is longer than the maximum " + std::to_string(kMaxPathLength) + ": \"" +
+              hname.substr(0, 64) + "...\"");
+    auto type = archive_entry_filetype(entry);
+    if (type == AE_IFDIR) continue;
     if (type != AE_IFREG || archive_entry_hardlink(entry) != nullptr)
       invalid("chart archive entry \"" + hname + "\" is not a regular file");
 
@@ -169,6 +199,7 @@ std::vector<File> read_entries(archive* a) {
     if (size > remaining)
       invalid("decompressed chart is larger than the maximum file size " +
               std::to_string(kMaxArchiveSize));
+    if (size < 0) invalid("chart archive entry \"" + hname + "\" has an invalid size");
     if (size > kMaxFileSize)
       invalid("decompressed chart file \"" + hname + "\" is larger than the maximum file size " +
               std::to_string(kMaxFileSize));
@@ -177,7 +208,7 @@ std::vector<File> read_entries(archive* a) {
     size_t got = 0;
     while (got < data.size()) {
       la_ssize_t k = archive_read_data(a, data.data() + got, data.size() - got);
-      if (k < 0) invalid(std::string("invalid chart archive: ") + archive_error_string(a));
+      if (k < 0) invalid(std::string("invalid chart archive: ") + archive_message(a));
       if (k == 0) break;
       got += static_cast<size_t>(k);
     }
@@ -185,8 +216,18 @@ std::vector<File> read_entries(archive* a) {
     remaining -= size;
     files.push_back(File{n, strip_bom(std::move(data)), archive_entry_mtime(entry)});
   }
+  if (decompressed() > kMaxDecompressedSize) too_large_decompressed();
+  budget.decompressed = decompressed();
   if (files.empty()) invalid("no files in chart archive");
   return files;
+}
+
+std::vector<File> read_archive_files(std::string_view gz, Budget& budget) {
+  if (!starts_with(gz, "\x1F\x8B\x08")) invalid("gzip: invalid header");
+  ArchivePtr a = new_reader();
+  if (archive_read_open_memory(a.get(), gz.data(), gz.size()) != ARCHIVE_OK)
+    invalid(std::string("invalid chart archive: ") + archive_message(a.get()));
+  return read_entries(a.get(), budget);
 }
 
 std::int64_t rounded_mtime(const struct stat& st) {
@@ -248,9 +289,7 @@ void check_values(const File& f) {
         " into Go value of type map[string]interface {}");
 }
 
-}  // namespace
-
-Chart load_files(std::vector<File> files) {
+Chart load_files(std::vector<File> files, Budget& budget) {
   Chart c;
   bool have_chart_yaml = false;
   for (const auto& f : files) {
@@ -300,11 +339,15 @@ Chart load_files(std::vector<File> files) {
   for (auto& [cname, sfiles] : sub) {
     if (cname.empty() || cname[0] == '_' || cname[0] == '.') continue;
     try {
+      if (budget.depth >= kMaxSubchartDepth)
+        invalid("subcharts are nested more than the maximum of " +
+                std::to_string(kMaxSubchartDepth) + " levels");
+      ++budget.depth;
       if (stdfs::path(cname).extension() == ".tgz") {
         if (sfiles[0].name != cname)
           invalid("error unpacking subchart tar in " + c.name() + ": expected " + cname + ", got " +
                   sfiles[0].name);
-        c.subcharts.push_back(load_archive(sfiles[0].data));
+        c.subcharts.push_back(load_files(read_archive_files(sfiles[0].data, budget), budget));
       } else {
         std::vector<File> inner;
         for (auto& f : sfiles) {
@@ -312,8 +355,9 @@ Chart load_files(std::vector<File> files) {
           if (slash == std::string::npos) continue;
           inner.push_back(File{f.name.substr(slash + 1), std::move(f.data), f.mtime});
         }
-        c.subcharts.push_back(load_files(std::move(inner)));
+        c.subcharts.push_back(load_files(std::move(inner), budget));
       }
+      --budget.depth;
     } catch (const Error& e) {
       throw Error(e.code(),
                   "error unpacking subchart " + cname + " in " + c.name() + ": " + e.what());
@@ -322,16 +366,21 @@ Chart load_files(std::vector<File> files) {
   return c;
 }
 
+}  // namespace
+
+Chart load_files(std::vector<File> files) {
+  Budget budget;
+  return load_files(std::move(files), budget);
+}
+
 std::vector<File> read_archive_files(std::string_view gz) {
-  if (!starts_with(gz, "\x1F\x8B\x08")) invalid("gzip: invalid header");
-  ArchivePtr a = new_reader();
-  if (archive_read_open_memory(a.get(), gz.data(), gz.size()) != ARCHIVE_OK)
-    invalid(std::string("invalid chart archive: ") + archive_error_string(a.get()));
-  return read_entries(a.get());
+  Budget budget;
+  return read_archive_files(gz, budget);
 }
 
 Chart load_archive(std::string_view gz) {
-  return load_files(read_archive_files(gz));
+  Budget budget;
+  return load_files(read_archive_files(gz, budget), budget);
 }
 
 Chart load_archive_file(const stdfs::path& file) {
@@ -351,8 +400,9 @@ Chart load_archive_file(const stdfs::path& file) {
   ArchivePtr a = new_reader();
   if (archive_read_open_filename(a.get(), file.c_str(), 1 << 16) != ARCHIVE_OK)
     invalid("file '" + file.string() + "' does not appear to be a valid chart file (details: " +
-            archive_error_string(a.get()) + ")");
-  return load_files(read_entries(a.get()));
+            archive_message(a.get()) + ")");
+  Budget budget;
+  return load_files(read_entries(a.get(), budget), budget);
 }
 
 Chart load_dir(const stdfs::path& dir) {

@@ -1,7 +1,7 @@
 #include "chart/metadata.hpp"
 
-#include <regex>
 #include <set>
+#include <string_view>
 
 #include "core/error.hpp"
 #include "core/goyaml.hpp"
@@ -9,6 +9,23 @@
 #include "core/yamlconv.hpp"
 
 namespace ch::chart {
+
+// Linear matchers for Helm's validation regexes (std::regex backtracks recursively and
+// overflows the stack on long input). Not in a header: tests declare what they compare.
+namespace metadata_detail {
+
+// Helm's dependency alias pattern ^[a-zA-Z0-9_-]+$.
+bool is_valid_alias(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace metadata_detail
 
 namespace {
 
@@ -392,7 +409,6 @@ void Metadata::validate() {
     m.url = sanitize(m.url);
   }
 
-  static const std::regex kAlias("^[a-zA-Z0-9_-]+$");
   std::set<std::string> seen;
   if (null_dependency) fail("dependencies must not contain empty or null nodes");
   for (auto& dep : dependencies) {
@@ -401,7 +417,7 @@ void Metadata::validate() {
     dep.repository = sanitize(dep.repository);
     dep.condition = sanitize(dep.condition);
     sanitize_all(dep.tags);
-    if (!dep.alias.empty() && !std::regex_match(dep.alias, kAlias))
+    if (!dep.alias.empty() && !metadata_detail::is_valid_alias(dep.alias))
       fail("dependency \"" + dep.name + "\" has disallowed characters in the alias");
     const std::string& key = dep.alias.empty() ? dep.name : dep.alias;
     if (!seen.insert(key).second)

@@ -1,5 +1,7 @@
 #include "client/origin.hpp"
 
+#include <algorithm>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -124,7 +126,7 @@ std::string resolve_reference(std::string_view base, std::string_view reference)
       sep == std::string_view::npos ? base.size() : base.find_first_of("/?#", sep + 3);
   if (authority_end == std::string_view::npos) authority_end = base.size();
   std::string_view prefix = base.substr(0, authority_end);  // scheme://authority
-  std::string_view path = fragmentless.substr(authority_end);
+  std::string_view path = fragmentless.substr(std::min(authority_end, fragmentless.size()));
   std::string_view path_only = path.substr(0, path.find('?'));
   if (reference.starts_with("//"))
     return std::string(base.substr(0, sep == std::string_view::npos ? 0 : sep + 1)) +

@@ -3,17 +3,32 @@
 // the target field is a string (`version: 1.10` becomes "1.1").
 #pragma once
 
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
 namespace ch::yamlconv {
 
+// Limits on what one parse may cost, whatever the sender wrote.
+struct ParseLimits {
+  // Documents larger than this are refused before parsing (callers reading files or bodies
+  // with a smaller limit of their own keep theirs).
+  std::size_t max_bytes = 256 * 1024 * 1024;
+  // Nesting of the converted value, aliases expanded (Helm's YAML and JSON decoders stop at
+  // 10000 too; yaml-cpp's parser itself stops at 500 levels of text).
+  int max_depth = 10000;
+};
+
 // Parses one YAML document. Plain scalars are typed as yaml.v2 types them (bool, int, float,
 // null; timestamps stay strings), quoted scalars are strings, map keys become strings.
 // An empty document is null. Throws Error(kInvalidArgument) with yaml-cpp's message on
-// malformed YAML.
+// malformed YAML, and with yaml.v2's messages where yaml.v2 refuses a document: "document
+// contains excessive aliasing" (yaml.v2's alias-expansion budget, applied to the same node
+// counts), "anchor 'a' value contains itself", "exceeded max depth of 10000"; callers put
+// "yaml: " in front as sigs.k8s.io/yaml does.
 nlohmann::ordered_json parse(std::string_view yaml);
+nlohmann::ordered_json parse(std::string_view yaml, const ParseLimits& limits);
 
 // The string sigs.k8s.io/yaml hands to a Go string field for a scalar: strings unchanged,
 // ints in decimal, floats as Go's FormatFloat(f, 'g', -1, 32), bools "true"/"false".

@@ -47,7 +47,9 @@ std::optional<ChartVersion> parse_entry(const nlohmann::ordered_json& j) {
     }
   }
   try {
-    v.metadata.merge_yaml(meta.dump(), "index.yaml");
+    // Invalid UTF-8 becomes U+FFFD, as Go's encoders write it (found by the index fuzzer).
+    v.metadata.merge_yaml(meta.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace),
+                          "index.yaml");
     if (v.metadata.api_version.empty()) v.metadata.api_version = "v1";
     v.metadata.validate();
   } catch (const Error&) {
@@ -113,9 +115,11 @@ IndexFile IndexFile::parse(std::string_view text, std::string_view source) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     throw Error(ErrorCode::kInvalidArgument, std::string(source) + ": empty index.yaml file");
   nlohmann::ordered_json doc;
-  if (!json_depth_within(text))
-    throw Error(ErrorCode::kInvalidArgument, std::string(source) + ": nested too deeply");
-  auto as_json = nlohmann::ordered_json::parse(text, nullptr, false);
+  // JSON nested past the limit is left to the YAML reader, which has its own depth limit
+  // (brackets inside YAML scalars are not nesting).
+  auto as_json = json_depth_within(text)
+                     ? nlohmann::ordered_json::parse(text, nullptr, false)
+                     : nlohmann::ordered_json(nlohmann::ordered_json::value_t::discarded);
   if (!as_json.is_discarded()) {
     doc = std::move(as_json);
   } else {
