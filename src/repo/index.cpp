@@ -59,7 +59,8 @@ std::optional<ChartVersion> parse_entry(const nlohmann::ordered_json& j) {
 }
 
 nlohmann::json entry_json(const ChartVersion& v) {
-  nlohmann::json j = nlohmann::json::parse(v.metadata.to_json().dump());
+  nlohmann::json j = nlohmann::json::parse(
+      v.metadata.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   j["urls"] = v.urls;
   j["created"] = v.created.empty() ? "0001-01-01T00:00:00Z" : v.created;
   j["digest"] = v.digest;
@@ -219,7 +220,8 @@ nlohmann::ordered_json document(const IndexFile& index) {
   doc["generated"] = index.generated.empty() ? "0001-01-01T00:00:00Z" : index.generated;
   if (!index.annotations.empty()) doc["annotations"] = index.annotations;
   // nlohmann::json keeps object keys sorted: the order sigs.k8s.io/yaml writes.
-  return nlohmann::ordered_json::parse(doc.dump());
+  return nlohmann::ordered_json::parse(
+      doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 }  // namespace
 
