@@ -18,24 +18,28 @@ free_port() {
     echo $((20000 + RANDOM % 20000))
 }
 
-# Waits until URL answers; fails after 10 s.
+# wait_http URL [CURL-FLAG...]: waits until URL answers; fails after 10 s.
 wait_http() {
-  for _ in $(seq 1 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done
+  for _ in $(seq 1 100); do curl -s -o /dev/null "$@" && return 0; sleep 0.1; done
   echo "no answer from $1" >&2
   return 1
 }
 
-# start_serve BIN NAME [FLAG...]: `BIN serve` on an ephemeral port with root $work/NAME and
-# its output in $work/NAME.out; sets serve_addr (host:port) and serve_pid.
+# start_serve BIN NAME [FLAG...]: `BIN serve` on an ephemeral port of $SERVE_HOST (an IPv4
+# address, 127.0.0.1 by default) with root $work/NAME and its output in $work/NAME.out; sets
+# serve_addr (host:port), serve_scheme (http, or https when FLAGs include
+# --tls-cert/--tls-key) and serve_pid.
 start_serve() {
-  local bin=$1 name=$2
+  local bin=$1 name=$2 host=${SERVE_HOST:-127.0.0.1}
   shift 2
-  "$bin" serve --addr 127.0.0.1:0 --root "$work/$name" --access-log false "$@" >"$work/$name.out" 2>&1 &
+  "$bin" serve --addr "$host:0" --root "$work/$name" --access-log false "$@" >"$work/$name.out" 2>&1 &
   serve_pid=$!
   pids+=("$serve_pid")
   for _ in $(seq 1 100); do grep -q "listening on" "$work/$name.out" 2>/dev/null && break; sleep 0.1; done
-  serve_addr=127.0.0.1:$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$work/$name.out")
-  wait_http "http://$serve_addr/v2/" >/dev/null || { cat "$work/$name.out" >&2; return 1; }
+  serve_addr=$host:$(sed -n "s/.*${host//./\\.}:\([0-9]*\) .*/\1/p" "$work/$name.out")
+  serve_scheme=$(sed -n 's/.*listening on \(https*\):.*/\1/p' "$work/$name.out")
+  # Only whether it answers: the certificate is checked by the clients under test.
+  wait_http "${serve_scheme:-http}://$serve_addr/v2/" -k >/dev/null || { cat "$work/$name.out" >&2; return 1; }
 }
 
 # start_nginx PORT ROOT [HTTP-DIRECTIVES]: nginx (Debian), one worker, serving ROOT as static

@@ -3,8 +3,8 @@
 # libraries most of that went to the dynamic loader (48 libraries behind libcurl, libarchive
 # and yaml-cpp; docs/benchmarks.md has the measurements).
 #
-# - charthouse always links with -O1 (smaller hash chains), --as-needed (no DT_NEEDED for a
-#   library nothing uses) and GNU hash tables.
+# - charthouse links with -O1 (smaller hash chains), --as-needed (no DT_NEEDED for a library
+#   nothing uses) and GNU hash tables, except under CHARTHOUSE_SANITIZE.
 # - CHARTHOUSE_STATIC_DEPS (ON, forced OFF under CHARTHOUSE_SANITIZE): every dependency that
 #   Debian 12 ships as a static archive is linked from it, and libstdc++/libgcc into
 #   charthouse. That covers libcurl and all of its dependencies but three that Debian ships
@@ -18,7 +18,11 @@
 # Included from CMakeLists.txt after the charthouse target; the rewrite of the other targets'
 # link interfaces runs at the end of the top-level directory, when all targets exist.
 
-target_link_options(charthouse PRIVATE LINKER:-O1 LINKER:--as-needed LINKER:--hash-style=gnu)
+# Not under the sanitizers: libasan defines interceptors such as crypt_r, so --as-needed
+# would drop libcrypt.so (nothing left referencing it) and the interceptor would call null.
+if(NOT CHARTHOUSE_SANITIZE)
+  target_link_options(charthouse PRIVATE LINKER:-O1 LINKER:--as-needed LINKER:--hash-style=gnu)
+endif()
 
 option(CHARTHOUSE_STATIC_DEPS
        "Link the dependencies Debian ships as static archives (and libstdc++) statically" ON)

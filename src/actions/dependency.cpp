@@ -246,6 +246,7 @@ std::vector<chart::Dependency> resolve(const Context& c, client::RegistryClient&
                                        const std::map<std::string, std::string>& names) {
   std::vector<chart::Dependency> locked(reqs.size());
   std::vector<std::string> missing(reqs.size());
+  std::vector<std::vector<std::string>> skipped(reqs.size());  // tags that are not charts
   std::vector<semver::Constraints> constraints;
   for (const chart::Dependency& d : reqs) {
     try {
@@ -284,12 +285,25 @@ std::vector<chart::Dependency> resolve(const Context& c, client::RegistryClient&
         candidates = {d.version};
       } else {
         oci::Reference ref = oci::Reference::parse(trim_slash(d.repository) + "/" + d.name);
+        client::TagList list;
         try {
-          candidates = chart_versions(registry.list_tags(ref.registry, ref.repository));
+          list = registry.list_tags_with_charts(ref.registry, ref.repository);
         } catch (const Error& e) {
           throw Error(e.code(), "could not retrieve list of tags for repository " + d.repository +
                                     ": " + e.what());
         }
+        // The highest matching tag that holds a chart: images sharing the repository are
+        // passed over (Helm would lock the image's version and fail to download it).
+        std::vector<std::string> matching;
+        for (const std::string& v : chart_versions(list.tags))
+          if (constraints[i].check(semver::Version::parse_strict(v))) matching.push_back(v);
+        ChartChoice choice =
+            choose_chart(registry, ref.registry, ref.repository, matching, list.charts);
+        for (const std::string& s : choice.skipped)
+          skipped[i].push_back("Warning: skipping " + s + " (dependency \"" + d.name + "\")\n");
+        if (!choice.version) return note_missing();
+        l.version = *choice.version;
+        return;
       }
     } else {
       repo::IndexFile index = cached_index(c, names.at(d.name));
@@ -308,6 +322,8 @@ std::vector<chart::Dependency> resolve(const Context& c, client::RegistryClient&
     }
     note_missing();
   });
+  for (const auto& lines : skipped)
+    for (const std::string& line : lines) c.err(line);
   std::string joined;
   size_t count = 0;
   for (const std::string& m : missing)

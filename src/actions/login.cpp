@@ -21,8 +21,17 @@ void login(const LoginOptions& options) {
   client::CredentialStore store =
       client::CredentialStore::from_environment(client_options.registry_config);
   client::RegistryClient client(client_options, store);
-  client.ping(options.host, options.credential);
-  store.store(options.host, options.credential);
+  std::string identity_token = client.ping(options.host, options.credential);
+  if (identity_token.empty()) {
+    store.store(options.host, options.credential);
+    return;
+  }
+  // The token server issued an identity (refresh) token: like Helm 3 (Docker's login), keep
+  // it instead of the username and password; later commands trade it for access tokens
+  // with grant_type=refresh_token.
+  client::Credential stored;
+  stored.refresh_token = identity_token;
+  store.store(options.host, stored);
 }
 
 void logout(const std::string& host, const std::string& registry_config) {

@@ -19,6 +19,8 @@ struct LoginOptions {
   client::ClientOptions client;  // TLS and --plain-http for the check; not stored
 };
 
+// Stores the credential, or — when the registry's token server answers the login with an
+// identity (refresh) token — that token alone, as Helm 3 does ({"identitytoken": …}).
 // Throws Error(kUnauthorized) when the registry refuses the credential; stores nothing then.
 void login(const LoginOptions& options);
 

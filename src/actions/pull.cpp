@@ -68,19 +68,28 @@ PullResult pull_chart(const PullOptions& options) {
   client::RegistryClient client(options.client);
   ResolvedChart resolved = resolve_chart(client, options.url, options.version, options.devel);
   FetchOptions fetch_options;
+  fetch_options.root = resolved.manifest ? &*resolved.manifest : nullptr;
   fetch_options.want_prov = options.prov;
   fetch_options.progress = options.progress;
   FetchedChart fetched = fetch_chart(client, resolved.ref, fetch_options);
 
   PullResult result;
+  result.skipped_tags = resolved.warnings;
   result.printed_ref = fetched.printed_ref;
   result.digest = fetched.manifest_digest;
   result.warnings = fetched.warnings;
 
-  std::string name = last_element(resolved.ref.repository);
-  std::string basename = resolved.version.empty()
-                             ? name + "@" + std::string(resolved.ref.digest).replace(6, 1, "-")
-                             : name + "-" + resolved.version;
+  // Helm 4 names a pull by digest (with or without a tag or --version) name@sha256-<hex>.tgz.
+  // (Appended piece by piece: GCC 12 at -O3 reports a false -Wrestrict on chained
+  // std::string operator+.)
+  std::string basename = last_element(resolved.ref.repository);
+  if (!resolved.ref.digest.empty()) {
+    std::string digest = resolved.ref.digest;
+    digest[digest.find(':')] = '-';
+    basename.append("@").append(digest);
+  } else {
+    basename.append("-").append(resolved.version);
+  }
   basename += ".tgz";
   if (!options.untar) {
     result.saved = options.destination / basename;

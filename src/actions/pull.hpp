@@ -1,6 +1,7 @@
 // `charthouse pull oci://…`: resolve a version (spec helm-oci.md §2.4), fetch the chart
-// through the content cache, and write <dest>/<name>-<version>.tgz (and .prov) atomically,
-// or expand it with --untar, as `helm pull` does (§4.2).
+// through the content cache, and write <dest>/<name>-<version>.tgz (name@sha256-<hex>.tgz for
+// a reference with a digest, as Helm 4 names it) and .prov atomically, or expand it with
+// --untar, as `helm pull` does (§4.2).
 #pragma once
 
 #include <filesystem>
@@ -24,7 +25,8 @@ struct PullOptions {
 };
 
 struct PullResult {
-  std::string printed_ref;  // "Pulled:"
+  std::vector<std::string> skipped_tags;  // "Warning: skipping tag …" (before "Pulled:")
+  std::string printed_ref;                // "Pulled:"
   std::string digest;       // "Digest:"
   std::vector<std::string> warnings;
   std::filesystem::path saved;  // the .tgz written, or the directory expanded into

@@ -137,7 +137,111 @@ std::string detect_media_type(const client::FetchedManifest& m) {
   return m.media_type;
 }
 
+bool is_index_type(const std::string& type) {
+  return type == oci::kImageIndex || type == oci::kDockerManifestList;
+}
+
+bool is_container_config(const std::string& type) {
+  return type == "application/vnd.oci.image.config.v1+json" ||
+         type == "application/vnd.docker.container.image.v1+json";
+}
+
+// An index whose entries name real platforms (an os other than "unknown", which buildx
+// uses for attestations) is a multi-platform container image.
+bool lists_platforms(const std::string& index_bytes) {
+  if (!json_depth_within(index_bytes)) return false;
+  auto doc = nlohmann::json::parse(index_bytes, nullptr, false);
+  if (!doc.is_object() || !doc.contains("manifests") || !doc["manifests"].is_array()) return false;
+  for (const auto& m : doc["manifests"]) {
+    if (!m.is_object() || !m.contains("platform") || !m["platform"].is_object()) continue;
+    const auto& p = m["platform"];
+    if (p.contains("os") && p["os"].is_string()) {
+      std::string os = p["os"].get<std::string>();
+      if (!os.empty() && os != "unknown") return true;
+    }
+  }
+  return false;
+}
+
+// For an index that does not show platforms: does one of its image manifests hold a chart?
+// (What fetch_chart would then find.)
+bool index_holds_chart(client::RegistryClient& client, const std::string& host,
+                       const std::string& repository, const std::string& index_bytes) {
+  std::vector<oci::Descriptor> children;
+  try {
+    children = oci::parse_index(index_bytes);
+  } catch (const Error&) {
+    return false;
+  }
+  for (const oci::Descriptor& child : children) {
+    if (child.artifact_type == oci::kHelmConfig) return true;
+    if (child.media_type != oci::kImageManifest) continue;
+    client::FetchedManifest m = client.get_manifest(host, repository, child.digest);
+    if (detect_media_type(m) == oci::kImageManifest && non_chart_description(m).empty())
+      return true;
+  }
+  return false;
+}
+
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const std::string& l : lines) out += (out.empty() ? "" : "\n") + l;
+  return out;
+}
+
 }  // namespace
+
+std::string non_chart_description(const client::FetchedManifest& manifest) {
+  std::string type = detect_media_type(manifest);
+  if (is_index_type(type))
+    return lists_platforms(manifest.bytes) ? "a multi-platform container image (" + type + ")"
+                                           : std::string();
+  if (type != oci::kImageManifest && type != oci::kDockerManifest)
+    return "content of type " + (type.empty() ? std::string("(none)") : type);
+  oci::Manifest m;
+  try {
+    m = oci::parse_manifest(manifest.bytes);
+  } catch (const Error&) {
+    return "an invalid manifest (" + type + ")";
+  }
+  const std::string& config = m.config.media_type;
+  if (type == oci::kDockerManifest)  // Helm skips these at the root, whatever they hold
+    return is_container_config(config) ? "a container image (" + config + ")"
+                                       : "a Docker manifest (" + type + ")";
+  if (config == oci::kHelmConfig) return {};
+  if (is_container_config(config)) return "a container image (" + config + ")";
+  return "an OCI artifact (" + (m.artifact_type.empty() ? config : m.artifact_type) + ")";
+}
+
+ChartChoice choose_chart(client::RegistryClient& client, const std::string& host,
+                         const std::string& repository, const std::vector<std::string>& candidates,
+                         const std::optional<std::set<std::string>>& chart_tags) {
+  ChartChoice out;
+  for (const std::string& version : candidates) {
+    std::string tag = oci::version_to_tag(version);
+    if (chart_tags) {
+      if (chart_tags->count(tag)) {
+        out.version = version;
+        return out;
+      }
+      out.skipped.push_back("tag " + tag +
+                            ": the registry's tag list does not mark it as a Helm chart");
+      continue;
+    }
+    client::FetchedManifest m = client.get_manifest(host, repository, tag);
+    std::string holds = non_chart_description(m);
+    if (holds.empty() && is_index_type(detect_media_type(m)) &&
+        !index_holds_chart(client, host, repository, m.bytes))
+      holds = "an image index without a Helm chart (" + detect_media_type(m) + ")";
+    if (holds.empty()) {
+      out.version = version;
+      out.manifest = std::move(m);
+      return out;
+    }
+    out.skipped.push_back("tag " + tag + ": it holds " + holds + ", not a Helm chart");
+  }
+  return out;
+}
 
 std::filesystem::path content_cache_dir() {
   return repo::content_cache();
@@ -185,35 +289,41 @@ ResolvedChart resolve_chart(client::RegistryClient& client, const std::string& u
     if (found && !found->digest.empty() && found->digest != ref.digest)
       throw Error(ErrorCode::kDigestMismatch,
                   "chart reference digest mismatch: " + found->digest + " is not " + ref.digest);
-    ref.tag = tag;
-    return {ref, version};
+    // The digest is what is fetched, and what Helm 4 prints ("Pulled: repo@digest") and
+    // names the file after (name@sha256-<hex>.tgz).
+    ref.tag.clear();
+    return {ref, version, {}, {}};
   }
   if (semver::Version::try_parse(version)) {
     ref.tag = oci::version_to_tag(version);
-    return {ref, version};
+    return {ref, version, {}, {}};
   }
-  std::vector<std::string> versions =
-      chart_versions(client.list_tags(ref.registry, ref.repository));
+  client::TagList list = client.list_tags_with_charts(ref.registry, ref.repository);
+  std::vector<std::string> versions = chart_versions(list.tags);
   if (versions.empty())
     throw Error(ErrorCode::kNotFound,
                 "Unable to locate any tags in provided repository: " + repo_str(ref));
-  std::string chosen;
   if (version.empty()) version = "*";
+  std::vector<std::string> candidates;
   if (std::find(versions.begin(), versions.end(), version) != versions.end()) {
-    chosen = version;
+    candidates.push_back(version);
   } else {
     semver::Constraints constraints = semver::Constraints::parse(version);
     for (const std::string& v : versions)
-      if (constraints.check(semver::Version::parse_strict(v))) {
-        chosen = v;
-        break;
-      }
+      if (constraints.check(semver::Version::parse_strict(v))) candidates.push_back(v);
   }
-  if (chosen.empty())
-    throw Error(ErrorCode::kNotFound,
-                "Could not locate a version matching provided version string " + version);
-  ref.tag = oci::version_to_tag(chosen);
-  return {ref, chosen};
+  std::string not_found = "Could not locate a version matching provided version string " + version;
+  if (candidates.empty()) throw Error(ErrorCode::kNotFound, not_found);
+  ChartChoice choice = choose_chart(client, ref.registry, ref.repository, candidates, list.charts);
+  if (!choice.version) {
+    std::vector<std::string> lines = {not_found};
+    for (const std::string& s : choice.skipped) lines.push_back("skipped " + s);
+    throw Error(ErrorCode::kNotFound, join_lines(lines));
+  }
+  ResolvedChart out{ref, *choice.version, {}, std::move(choice.manifest)};
+  out.ref.tag = oci::version_to_tag(*choice.version);
+  for (const std::string& s : choice.skipped) out.warnings.push_back("Warning: skipping " + s);
+  return out;
 }
 
 FetchedChart fetch_chart(client::RegistryClient& client, const oci::Reference& ref,
@@ -221,7 +331,9 @@ FetchedChart fetch_chart(client::RegistryClient& client, const oci::Reference& r
   const std::string& host = ref.registry;
   const std::string& repository = ref.repository;
   client::FetchedManifest root =
-      client.get_manifest(host, repository, ref.digest.empty() ? ref.tag : ref.digest);
+      options.root != nullptr
+          ? *options.root
+          : client.get_manifest(host, repository, ref.digest.empty() ? ref.tag : ref.digest);
   FetchedChart out;
   out.printed_ref = ref.str();
   out.manifest_digest = root.digest;
@@ -240,13 +352,20 @@ FetchedChart fetch_chart(client::RegistryClient& client, const oci::Reference& r
     select_from(oci::parse_manifest(root.bytes), selected);
     ++manifests_seen;
   }
+  // Helm's message, then what the reference holds instead of a chart.
+  auto holds = [&] {
+    std::string what = non_chart_description(root);
+    if (what.empty()) what = "an image index without a Helm chart (" + type + ")";
+    return ": " + out.printed_ref + " holds " + what + ", not a Helm chart";
+  };
   if (manifests_seen == 0)
     throw Error(ErrorCode::kInvalidArgument,
                 "manifest does not contain minimum number of descriptors (2), descriptors "
-                "found: 0");
+                "found: 0" +
+                    holds());
   if (!selected.config)
     throw Error(ErrorCode::kInvalidArgument,
-                "could not load config with mediatype " + std::string(oci::kHelmConfig));
+                "could not load config with mediatype " + std::string(oci::kHelmConfig) + holds());
   if (!selected.chart)
     throw Error(ErrorCode::kInvalidArgument, "manifest does not contain a layer with mediatype " +
                                                  std::string(oci::kHelmChartLayer));

@@ -5,6 +5,7 @@
 #include <exception>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "actions/registry_chart.hpp"
@@ -32,13 +33,13 @@ std::vector<SearchEntry> search_charts(const SearchOptions& options) {
   const std::string& host = base.registry;
 
   // The repositories to look at: the one named, or every one under the namespace.
-  std::vector<std::pair<std::string, std::vector<std::string>>> repos;  // name, tags
+  std::vector<std::pair<std::string, client::TagList>> repos;  // name, tags
   try {
-    repos.emplace_back(base.repository, client.list_tags(host, base.repository));
+    repos.emplace_back(base.repository, client.list_tags_with_charts(host, base.repository));
   } catch (const Error& e) {
     if (e.code() != ErrorCode::kNotFound) throw;
   }
-  if (repos.empty() || repos[0].second.empty()) {
+  if (repos.empty() || repos[0].second.tags.empty()) {
     std::vector<std::string> names;
     try {
       names = client.catalog(host);
@@ -51,9 +52,9 @@ std::vector<SearchEntry> search_charts(const SearchOptions& options) {
       if (n.starts_with(prefix)) under.push_back(n);
     if (under.empty() && repos.empty())
       throw Error(ErrorCode::kNotFound, "no chart found at " + options.url);
-    std::vector<std::vector<std::string>> tags(under.size());
+    std::vector<client::TagList> tags(under.size());
     core::parallel_for(under.size(), options.parallelism,
-                       [&](size_t i) { tags[i] = client.list_tags(host, under[i]); });
+                       [&](size_t i) { tags[i] = client.list_tags_with_charts(host, under[i]); });
     for (size_t i = 0; i < under.size(); ++i) repos.emplace_back(under[i], std::move(tags[i]));
   }
 
@@ -61,43 +62,57 @@ std::vector<SearchEntry> search_charts(const SearchOptions& options) {
                                 : options.devel          ? ">0.0.0-0"
                                                          : "*";
   semver::Constraints constraints = semver::Constraints::parse(constraint_text);
-  std::vector<SearchEntry> entries;
-  std::vector<std::string> tags;
-  for (const auto& [repository, repo_tags] : repos) {
-    for (const std::string& v : chart_versions(repo_tags)) {
+  // One job per repository (its matching versions, highest first, up to the first that is a
+  // chart), or with --versions one per matching version. Tags the registry marks as not
+  // charts are left out without a request; without that hint each manifest tells.
+  struct Job {
+    std::string repository;
+    std::vector<std::string> versions;
+  };
+  std::vector<Job> jobs;
+  for (const auto& [repository, list] : repos) {
+    std::vector<std::string> matching;
+    for (const std::string& v : chart_versions(list.tags)) {
       if (!constraints.check(semver::Version::parse_strict(v))) continue;
-      entries.push_back({"oci://" + host + "/" + repository, v, {}, {}});
-      tags.push_back(repository + ":" + oci::version_to_tag(v));
-      if (!options.all_versions) break;
+      if (list.charts && !list.charts->count(oci::version_to_tag(v))) continue;
+      if (options.all_versions)
+        jobs.push_back({repository, {v}});
+      else
+        matching.push_back(v);
     }
+    if (!matching.empty()) jobs.push_back({repository, std::move(matching)});
   }
   // Each version's description and app version come from its config blob.
-  std::vector<bool> is_chart(entries.size(), false);
-  core::parallel_for(entries.size(), options.parallelism, [&](size_t i) {
-    const std::string& t = tags[i];
-    std::string repository = t.substr(0, t.rfind(':'));
-    client::FetchedManifest m = client.get_manifest(host, repository, t.substr(t.rfind(':') + 1));
-    oci::Manifest manifest;
-    try {
-      manifest = oci::parse_manifest(m.bytes);
-    } catch (const Error&) {
-      return;  // an index or something else: not listed as a chart
+  std::vector<std::optional<SearchEntry>> found(jobs.size());
+  core::parallel_for(jobs.size(), options.parallelism, [&](size_t i) {
+    const Job& job = jobs[i];
+    for (const std::string& v : job.versions) {
+      client::FetchedManifest m =
+          client.get_manifest(host, job.repository, oci::version_to_tag(v));
+      oci::Manifest manifest;
+      try {
+        manifest = oci::parse_manifest(m.bytes);
+      } catch (const Error&) {
+        continue;  // an index or something else: not listed as a chart
+      }
+      if (manifest.config.media_type != oci::kHelmConfig) continue;
+      SearchEntry entry{"oci://" + host + "/" + job.repository, v, {}, {}};
+      std::string config = client.fetch_small_blob(host, job.repository, manifest.config);
+      auto doc = json_depth_within(config) ? nlohmann::json::parse(config, nullptr, false)
+                                           : nlohmann::json(nlohmann::json::value_t::discarded);
+      if (doc.is_object()) {
+        if (doc.contains("appVersion") && doc["appVersion"].is_string())
+          entry.app_version = doc["appVersion"].get<std::string>();
+        if (doc.contains("description") && doc["description"].is_string())
+          entry.description = doc["description"].get<std::string>();
+      }
+      found[i] = std::move(entry);
+      return;
     }
-    if (manifest.config.media_type != oci::kHelmConfig) return;
-    std::string config = client.fetch_small_blob(host, repository, manifest.config);
-    auto doc = json_depth_within(config) ? nlohmann::json::parse(config, nullptr, false)
-                                         : nlohmann::json(nlohmann::json::value_t::discarded);
-    if (doc.is_object()) {
-      if (doc.contains("appVersion") && doc["appVersion"].is_string())
-        entries[i].app_version = doc["appVersion"].get<std::string>();
-      if (doc.contains("description") && doc["description"].is_string())
-        entries[i].description = doc["description"].get<std::string>();
-    }
-    is_chart[i] = true;
   });
   std::vector<SearchEntry> charts;
-  for (size_t i = 0; i < entries.size(); ++i)
-    if (is_chart[i]) charts.push_back(std::move(entries[i]));
+  for (auto& f : found)
+    if (f) charts.push_back(std::move(*f));
   std::stable_sort(charts.begin(), charts.end(),
                    [](const SearchEntry& a, const SearchEntry& b) { return a.name < b.name; });
   return charts;

@@ -1,6 +1,8 @@
 // `charthouse search oci://HOST/NS/NAME` (what helm/helm#11000 asks for): a chart's versions
 // with app version and description, from the tag list and the config blobs fetched in
-// parallel. `oci://HOST/NS` on a registry with a catalog lists every chart under NS.
+// parallel. `oci://HOST/NS` on a registry with a catalog lists every chart under NS. Tags
+// that hold something else (an image beside its chart) are left out: the newest version
+// shown is the newest chart, found without a request per image on charthouse serve.
 #pragma once
 
 #include <string>

@@ -71,8 +71,11 @@ std::string show_local(const std::string& path, ShowFormat format) {
 RemoteShowResult show_remote(const RemoteShowOptions& options, ShowFormat format) {
   client::RegistryClient client(options.client);
   ResolvedChart resolved = resolve_chart(client, options.url, options.version, options.devel);
-  FetchedChart fetched = fetch_chart(client, resolved.ref, {});
+  FetchOptions fetch_options;
+  fetch_options.root = resolved.manifest ? &*resolved.manifest : nullptr;
+  FetchedChart fetched = fetch_chart(client, resolved.ref, fetch_options);
   RemoteShowResult result;
+  result.skipped_tags = resolved.warnings;
   result.printed_ref = fetched.printed_ref;
   result.digest = fetched.manifest_digest;
   result.warnings = fetched.warnings;

@@ -26,7 +26,8 @@ struct RemoteShowOptions {
 };
 
 struct RemoteShowResult {
-  std::string text;         // what goes to stdout
+  std::vector<std::string> skipped_tags;  // "Warning: skipping tag …" (stderr, first)
+  std::string text;                       // what goes to stdout
   std::string printed_ref;  // "Pulled:" / "Digest:" lines (stderr)
   std::string digest;
   std::vector<std::string> warnings;

@@ -69,6 +69,8 @@ void add_pull_command(CLI::App& app) {
       }
       opts.progress = terminal_progress("Pulling");
       actions::PullResult result = actions::pull_chart(opts);
+      end_progress();
+      for (const std::string& w : result.skipped_tags) std::cerr << w << "\n";
       print_ref_lines("Pulled", result.printed_ref, result.digest,
                       result.printed_ref.find('_') != std::string::npos);
       for (const std::string& w : result.warnings) std::cerr << w << "\n";

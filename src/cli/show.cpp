@@ -39,6 +39,8 @@ void add_show_command(CLI::App& app) {
         return;
       }
       actions::RemoteShowResult result = actions::show_remote(*opts, format);
+      end_progress();
+      for (const std::string& w : result.skipped_tags) std::cerr << w << "\n";
       print_ref_lines("Pulled", result.printed_ref, result.digest,
                       result.printed_ref.find('_') != std::string::npos);
       for (const std::string& w : result.warnings) std::cerr << w << "\n";

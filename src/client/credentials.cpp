@@ -37,9 +37,10 @@ bool on_path(const std::string& program) {
   while (pos <= path.size()) {
     size_t colon = path.find(':', pos);
     if (colon == std::string::npos) colon = path.size();
-    std::string dir = path.substr(pos, colon - pos);
-    if (dir.empty()) dir = ".";
-    if (::access((dir + "/" + program).c_str(), X_OK) == 0) return true;
+    // (Appended, not `dir + "/" + program`: GCC 12 at -O3 reports a false -Wrestrict.)
+    std::string candidate = colon > pos ? path.substr(pos, colon - pos) : std::string(".");
+    candidate.append("/").append(program);
+    if (::access(candidate.c_str(), X_OK) == 0) return true;
     pos = colon + 1;
   }
   return false;
@@ -293,7 +294,9 @@ void CredentialStore::store(std::string_view host, const Credential& credential)
     return;
   }
   nlohmann::json entry = nlohmann::json::object();
-  entry["auth"] = base64_encode(credential.username + ":" + credential.password);
+  // docker/cli's configfile (Helm 3): no "auth" for an identity-token-only login.
+  if (!credential.username.empty() || !credential.password.empty())
+    entry["auth"] = base64_encode(credential.username + ":" + credential.password);
   if (!credential.refresh_token.empty()) entry["identitytoken"] = credential.refresh_token;
   if (!credential.access_token.empty()) entry["registrytoken"] = credential.access_token;
   if (!doc.contains("auths") || !doc["auths"].is_object()) doc["auths"] = nlohmann::json::object();

@@ -36,8 +36,9 @@ class CredentialStore {
   // malformed files and failing helpers.
   Credential get(std::string_view host) const;
 
-  // Stores into Helm's file (or its helper). Throws Error(kInvalidArgument) for a username
-  // containing ':'.
+  // Stores into Helm's file (or its helper): "auth" (base64 user:password, left out when
+  // both are empty), "identitytoken", "registrytoken". Throws Error(kInvalidArgument) for a
+  // username containing ':'.
   void store(std::string_view host, const Credential& credential);
 
   // Removes the entry from Helm's file (or its helper); absent entries are not an error.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -93,6 +94,74 @@ std::string strip_params(std::string content_type) {
   return content_type;
 }
 
+// A float64 as Go's %v prints it: the shortest digits that read back the same, in %e form
+// (exponent of two digits at least) when the decimal exponent is < -4 or >= 6.
+std::string go_float(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  if (ec != std::errc()) return "0";
+  std::string sci(buf, end);  // [-]d[.ddd]e(+|-)dd
+  auto e = sci.find('e');
+  int exponent = std::stoi(sci.substr(e + 1));
+  bool negative = sci[0] == '-';
+  std::string digits;
+  for (size_t i = negative ? 1 : 0; i < e; ++i)
+    if (sci[i] != '.') digits += sci[i];
+  std::string out = negative ? "-" : "";
+  if (exponent < -4 || exponent >= 6) {
+    out += digits.substr(0, 1);
+    if (digits.size() > 1) out += "." + digits.substr(1);
+    out += exponent < 0 ? "e-" : "e+";
+    std::string x = std::to_string(exponent < 0 ? -exponent : exponent);
+    out += (x.size() < 2 ? "0" : "") + x;
+    return out;
+  }
+  if (exponent < 0) {
+    out += "0." + std::string(static_cast<size_t>(-exponent - 1), '0') + digits;
+  } else if (static_cast<size_t>(exponent) + 1 >= digits.size()) {
+    out += digits + std::string(static_cast<size_t>(exponent) + 1 - digits.size(), '0');
+  } else {
+    out += digits.substr(0, static_cast<size_t>(exponent) + 1) + "." +
+           digits.substr(static_cast<size_t>(exponent) + 1);
+  }
+  return out;
+}
+
+// A JSON value decoded into Go's `any` and printed with %v: map[k:v …] with sorted keys,
+// [a b …], <nil>, numbers as float64. Depth is bounded by the JSON parser's limit.
+std::string go_value(const nlohmann::json& v) {
+  switch (v.type()) {
+    case nlohmann::json::value_t::null:
+      return "<nil>";
+    case nlohmann::json::value_t::boolean:
+      return v.get<bool>() ? "true" : "false";
+    case nlohmann::json::value_t::string:
+      return v.get<std::string>();
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned:
+    case nlohmann::json::value_t::number_float:
+      return go_float(v.get<double>());
+    case nlohmann::json::value_t::array: {
+      std::string out = "[";
+      for (size_t i = 0; i < v.size(); ++i) out += (i ? " " : "") + go_value(v[i]);
+      return out + "]";
+    }
+    case nlohmann::json::value_t::object: {
+      std::string out = "map[";
+      bool first = true;
+      for (const auto& [k, x] : v.items()) {  // nlohmann's object is a sorted map
+        out += (first ? "" : " ") + k + ":" + go_value(x);
+        first = false;
+      }
+      return out + "]";
+    }
+    default:
+      return "";
+  }
+}
+
 }  // namespace
 
 void throw_status(const Request& request, const Response& response) {
@@ -109,12 +178,20 @@ void throw_status(const Request& request, const Response& response) {
   if (doc.is_object() && doc.contains("errors") && doc["errors"].is_array()) {
     for (const auto& e : doc["errors"]) {
       if (!e.is_object()) continue;
-      std::string code = e.value("code", "");
+      // oras-go's errcode.Error: the code lower-cased with '_' as ' ', the message, and the
+      // detail (when there is a message and a non-null detail) as Go's %v prints it.
+      std::string code = e.contains("code") && e["code"].is_string() ? e["code"].get<std::string>()
+                                                                      : std::string();
       std::transform(code.begin(), code.end(), code.begin(), [](char ch) {
         return ch == '_' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       });
-      std::string text = e.value("message", "");
-      parts.push_back(code.empty() ? text : text.empty() ? code : code + ": " + text);
+      std::string text = e.contains("message") && e["message"].is_string()
+                             ? e["message"].get<std::string>()
+                             : std::string();
+      std::string part = code.empty() ? text : text.empty() ? code : code + ": " + text;
+      if (!text.empty())
+        if (auto d = e.find("detail"); d != e.end() && !d->is_null()) part += ": " + go_value(*d);
+      parts.push_back(part);
     }
   }
   if (!parts.empty()) {
@@ -189,7 +266,8 @@ Credential RegistryClient::credential_for(const std::string& host) {
 
 std::string RegistryClient::fetch_token(const std::string& host, const std::string& challenge,
                                         std::vector<std::string> scopes,
-                                        const Credential& credential, bool force_oauth2) {
+                                        const Credential& credential, bool force_oauth2,
+                                        std::string* refresh_token) {
   if (!credential.access_token.empty()) return credential.access_token;
   Challenge c = parse_challenge(challenge);
   std::string realm = c.params["realm"];
@@ -231,6 +309,9 @@ std::string RegistryClient::fetch_token(const std::string& host, const std::stri
     request.url = realm + (realm.find('?') == std::string::npos ? "?" : "&");
     request.url += "service=" + percent_encode(service);
     for (const std::string& s : scopes) request.url += "&scope=" + percent_encode(s);
+    // A login asks for an identity token, as Docker's login (Helm 3's) does.
+    if (refresh_token != nullptr && !credential.username.empty())
+      request.url += "&offline_token=true&client_id=charthouse";
     if (!credential.username.empty() || !credential.password.empty())
       request.headers.emplace_back(
           "Authorization",
@@ -281,12 +362,15 @@ std::string RegistryClient::fetch_token(const std::string& host, const std::stri
   }
   if (token.empty())
     throw Error(ErrorCode::kUnauthorized, "token response from " + realm + " has no token");
+  if (refresh_token != nullptr && doc.contains("refresh_token") && doc["refresh_token"].is_string())
+    *refresh_token = doc["refresh_token"].get<std::string>();
   return token;
 }
 
 Response RegistryClient::send(const std::string& host, Request request,
                               const std::vector<std::string>& scopes,
-                              const Credential* credential_override, bool force_oauth2) {
+                              const Credential* credential_override, bool force_oauth2,
+                              std::string* refresh_token) {
   HostState& s = state(host);
   request.max_body = std::min(request.max_body, kMaxBuffered);
   // Only this function adds credentials, and only for the registry's own origin.
@@ -367,7 +451,7 @@ Response RegistryClient::send(const std::string& host, Request request,
       s.basic = true;
     }
   } else if (scheme == "bearer") {
-    std::string token = fetch_token(host, challenge, scopes, c, force_oauth2);
+    std::string token = fetch_token(host, challenge, scopes, c, force_oauth2, refresh_token);
     if (credential_override == nullptr) {
       std::lock_guard lock(s.mutex);
       s.tokens[scope_key] = token;
@@ -379,11 +463,13 @@ Response RegistryClient::send(const std::string& host, Request request,
   return attempt();
 }
 
-void RegistryClient::ping(const std::string& host, const Credential& credential) {
+std::string RegistryClient::ping(const std::string& host, const Credential& credential) {
   Request request;
   request.url = base_url(host) + "/v2/";
+  std::string refresh_token;
   auto check = [&](bool force_oauth2) {
-    Response r = send(host, request, {}, &credential, force_oauth2);
+    refresh_token.clear();
+    Response r = send(host, request, {}, &credential, force_oauth2, &refresh_token);
     if (r.status != 200) throw_status(request, r);
   };
   try {
@@ -393,6 +479,7 @@ void RegistryClient::ping(const std::string& host, const Credential& credential)
     request.url = base_url(host) + "/v2/";
     check(false);  // registries whose token endpoint only takes GET
   }
+  return refresh_token;
 }
 
 FetchedManifest RegistryClient::get_manifest(const std::string& host, const std::string& repository,
@@ -402,6 +489,16 @@ FetchedManifest RegistryClient::get_manifest(const std::string& host, const std:
   request.headers.emplace_back("Accept", manifest_accept());
   request.max_body = kMaxManifest;
   Response r = send(host, request, {pull_scope(repository)});
+  if (r.status == 404) {
+    // Helm's words for a manifest that is not there (`<ref>: not found`); the exchange
+    // follows on a second line for whoever debugs it.
+    std::string ref = host + "/" + repository + (Digest::is_valid(reference) ? "@" : ":") + reference;
+    try {
+      throw_status(request, r);
+    } catch (const Error& e) {
+      throw Error(ErrorCode::kNotFound, ref + ": not found\n" + e.what());
+    }
+  }
   if (r.status != 200) throw_status(request, r);
   FetchedManifest m;
   m.bytes = std::move(r.body);
@@ -543,8 +640,11 @@ std::vector<std::string> RegistryClient::list_pages(const std::string& host,
                                                     const std::string& first_url,
                                                     const std::vector<std::string>& scopes,
                                                     const std::string& field,
-                                                    const std::string& what) {
+                                                    const std::string& what,
+                                                    std::optional<std::set<std::string>>* hints) {
   std::vector<std::string> out;
+  std::set<std::string> charts;
+  bool every_page_hinted = true;
   std::set<std::string> seen;
   std::uint64_t total = 0;
   Request request;
@@ -573,15 +673,37 @@ std::vector<std::string> RegistryClient::list_pages(const std::string& host,
     }
     if (!doc.is_object())
       throw Error(ErrorCode::kNetwork, "GET \"" + request.url + "\": invalid " + what + " JSON");
+    size_t listed = 0;
     if (auto it = doc.find(field); it != doc.end() && it->is_array())
       for (const auto& t : *it)
-        if (t.is_string()) out.push_back(t.get<std::string>());
+        if (t.is_string()) {
+          out.push_back(t.get<std::string>());
+          ++listed;
+        }
+    if (hints != nullptr && listed > 0) {
+      // charthouse serve's extension: the page's tags that hold Helm charts.
+      auto it = doc.find("charts");
+      if (it == doc.end() || !it->is_array()) every_page_hinted = false;
+      if (every_page_hinted)
+        for (const auto& t : *it)
+          if (t.is_string()) charts.insert(t.get<std::string>());
+    }
     std::string next = next_link_target(r.header_values("link"));
     if (next.empty()) break;
     // Resolved against the URL that answered; a page on another origin is fetched without
     // credentials (send() decides), a page on plain HTTP from an https registry not at all.
     request.url = resolve_reference(r.final_url.empty() ? request.url : r.final_url, next);
     check_handed_url(registry_origin(host), request.url, "Link", ErrorCode::kNetwork);
+  }
+  if (hints != nullptr) {
+    if (every_page_hinted) {
+      // Only tags the listing named count (a hint for a tag not listed means nothing).
+      std::set<std::string> listed(out.begin(), out.end());
+      std::erase_if(charts, [&](const std::string& t) { return !listed.count(t); });
+      *hints = std::move(charts);
+    } else {
+      hints->reset();
+    }
   }
   return out;
 }
@@ -590,6 +712,14 @@ std::vector<std::string> RegistryClient::list_tags(const std::string& host,
                                                    const std::string& repository) {
   return list_pages(host, base_url(host) + "/v2/" + repository + "/tags/list",
                     {pull_scope(repository)}, "tags", "tag list");
+}
+
+TagList RegistryClient::list_tags_with_charts(const std::string& host,
+                                              const std::string& repository) {
+  TagList list;
+  list.tags = list_pages(host, base_url(host) + "/v2/" + repository + "/tags/list",
+                         {pull_scope(repository)}, "tags", "tag list", &list.charts);
+  return list;
 }
 
 std::vector<std::string> RegistryClient::catalog(const std::string& host) {

@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,15 @@ struct FetchedManifest {
   std::string digest;      // Docker-Content-Digest, else sha256 of the bytes
 };
 
+// A repository's tags, and which of them hold Helm charts when the registry says so:
+// charthouse serve adds a "charts" array to each tags/list page (the page's tags that point
+// at Helm chart manifests); other registries do not, and then `charts` is nullopt. It is
+// set only when every page that listed tags carried the array.
+struct TagList {
+  std::vector<std::string> tags;
+  std::optional<std::set<std::string>> charts;
+};
+
 // Called with (bytes done, bytes total) during a blob transfer.
 using ProgressFn = std::function<void(std::uint64_t, std::uint64_t)>;
 
@@ -58,12 +68,15 @@ class RegistryClient {
   ~RegistryClient();
 
   // GET /v2/ with `credential` (not the stored one), as `registry login` checks it: the
-  // OAuth2 password grant first, then the GET token flow. Throws Error(kUnauthorized) when
+  // OAuth2 password grant first, then the GET token flow (asking for an offline token, as
+  // Docker's login does). Returns the identity (refresh) token the token server issued, if
+  // any — what Helm 3 stores instead of the password. Throws Error(kUnauthorized) when
   // refused.
-  void ping(const std::string& host, const Credential& credential);
+  std::string ping(const std::string& host, const Credential& credential);
 
   // Manifest by tag or digest. A digest reference is checked against the bytes. Throws
-  // Error(kNotFound) for an unknown manifest.
+  // Error(kNotFound, "<host>/<repository>:<tag>: not found" or "…@<digest>: not found", then
+  // the HTTP exchange on a second line) for an unknown manifest, as Helm words it.
   FetchedManifest get_manifest(const std::string& host, const std::string& repository,
                                const std::string& reference);
   // HEAD; nullopt when the registry answers 404. for_push asks for a pull+push token up
@@ -92,23 +105,31 @@ class RegistryClient {
 
   // Every tag, following Link pages. Throws Error(kNotFound) for an unknown repository.
   std::vector<std::string> list_tags(const std::string& host, const std::string& repository);
+  // The same, with the registry's hint of which tags hold charts (see TagList).
+  TagList list_tags_with_charts(const std::string& host, const std::string& repository);
   // Every repository of /v2/_catalog, following Link pages.
   std::vector<std::string> catalog(const std::string& host);
 
  private:
   struct HostState;
   Response send(const std::string& host, Request request, const std::vector<std::string>& scopes,
-                const Credential* credential_override = nullptr, bool force_oauth2 = false);
+                const Credential* credential_override = nullptr, bool force_oauth2 = false,
+                std::string* refresh_token = nullptr);
   std::string base_url(const std::string& host);
   Credential credential_for(const std::string& host);
   HostState& state(const std::string& host);
   Origin registry_origin(const std::string& host);
+  // `hints`, when given, receives the pages' "charts" arrays (nullopt unless every page
+  // listing tags had one).
   std::vector<std::string> list_pages(const std::string& host, const std::string& first_url,
                                       const std::vector<std::string>& scopes,
-                                      const std::string& field, const std::string& what);
+                                      const std::string& field, const std::string& what,
+                                      std::optional<std::set<std::string>>* hints = nullptr);
+  // With `refresh_token` set (a login), a GET token request asks for an offline token and
+  // the refresh token of the answer, if any, is written there.
   std::string fetch_token(const std::string& host, const std::string& challenge,
                           std::vector<std::string> scopes, const Credential& credential,
-                          bool force_oauth2);
+                          bool force_oauth2, std::string* refresh_token = nullptr);
 
   ClientOptions options_;
   CredentialStore credentials_;
@@ -117,9 +138,9 @@ class RegistryClient {
   std::map<std::string, std::unique_ptr<HostState>> hosts_;
 };
 
-// `<METHOD> "<url>": response status code <n>: <registry's error code and message>`, the
-// text oras-go v2 gives for an unexpected status. Maps 401/403 to kUnauthorized, 404 to
-// kNotFound, others to kNetwork.
+// `<METHOD> "<url>": response status code <n>: <registry's error code and message[: detail]>`,
+// the text oras-go v2 (Helm 4) gives for an unexpected status, the detail printed as Go's %v
+// prints it. Maps 401/403 to kUnauthorized, 404 to kNotFound, others to kNetwork.
 [[noreturn]] void throw_status(const Request& request, const Response& response);
 
 }  // namespace ch::client

@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <mutex>
 
@@ -27,12 +28,25 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// libcurl's process-wide state, made by the first Transport (commands that never reach the
+// network never pay for it), with the hashed CA directory libcurl was built with.
 struct GlobalInit {
-  GlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+  std::string default_ca_file, default_ca_path;
+  GlobalInit() {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+    if (info != nullptr && info->cainfo != nullptr) default_ca_file = info->cainfo;
+    if (info != nullptr && info->capath != nullptr) default_ca_path = info->capath;
+  }
 };
 
-void ensure_global_init() {
+const GlobalInit& ensure_global_init() {
   static GlobalInit init;
+  return init;
+}
+
+bool set(const char* s) {
+  return s != nullptr && *s != '\0';
 }
 
 // State of one transfer, reachable from libcurl's callbacks.
@@ -140,8 +154,50 @@ std::vector<std::string> Response::header_values(std::string_view name) const {
   return out;
 }
 
+// Whether the ':'-separated list `dirs` names `dir`.
+bool lists(std::string_view dirs, std::string_view dir) {
+  while (true) {
+    auto colon = dirs.find(':');
+    if (dirs.substr(0, colon) == dir) return true;
+    if (colon == std::string_view::npos) return false;
+    dirs.remove_prefix(colon + 1);
+  }
+}
+
+TrustAnchors trust_anchors(const TlsOptions& tls, const char* env_cert_file,
+                           const char* env_cert_dir, const char* default_ca_file,
+                           const char* default_ca_path) {
+  TrustAnchors t;
+  if (tls.insecure_skip_verify) return t;  // nothing to verify against: load nothing
+  if (!tls.ca_file.empty()) {
+    t.ca_file = tls.ca_file;
+    return t;
+  }
+  if (!set(env_cert_file) && !set(env_cert_dir)) {
+    if (set(default_ca_path))
+      t.ca_path = default_ca_path;
+    else
+      t.curl_default = true;
+    return t;
+  }
+  // Go's crypto/x509 on Linux: $SSL_CERT_FILE replaces the bundle, $SSL_CERT_DIR the
+  // directories, and the pool is the union of both.
+  if (set(env_cert_file)) t.ca_file = env_cert_file;
+  if (set(env_cert_dir))
+    t.ca_path = env_cert_dir;
+  else if (set(default_ca_path))
+    t.ca_path = default_ca_path;
+  std::error_code ec;
+  if (!t.ca_file.empty() && set(default_ca_file) && set(default_ca_path) &&
+      lists(t.ca_path, default_ca_path) &&
+      std::filesystem::equivalent(t.ca_file, default_ca_file, ec))
+    t.ca_file.clear();  // the system bundle: its certificates are in the hashed directory
+  return t;
+}
+
 struct Transport::Impl {
   TlsOptions tls;
+  TrustAnchors trust;
   std::string user_agent;
   CURLSH* share = nullptr;
   std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;
@@ -176,7 +232,9 @@ struct Transport::Impl {
 };
 
 Transport::Transport(TlsOptions tls, std::string user_agent) : impl_(std::make_unique<Impl>()) {
-  ensure_global_init();
+  const GlobalInit& global = ensure_global_init();
+  impl_->trust = trust_anchors(tls, std::getenv("SSL_CERT_FILE"), std::getenv("SSL_CERT_DIR"),
+                               global.default_ca_file.c_str(), global.default_ca_path.c_str());
   impl_->tls = std::move(tls);
   impl_->user_agent = std::move(user_agent);
   impl_->share = curl_share_init();
@@ -235,7 +293,13 @@ Response Transport::send(const Request& request) {
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
   }
-  if (!tls.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, tls.ca_file.c_str());
+  // Trust anchors are named here and read by OpenSSL only during a handshake (CURLOPT_CAINFO
+  // would otherwise default to the whole system bundle, parsed before the ClientHello).
+  const TrustAnchors& trust = impl_->trust;
+  if (!trust.curl_default) {
+    curl_easy_setopt(h, CURLOPT_CAINFO, trust.ca_file.empty() ? nullptr : trust.ca_file.c_str());
+    curl_easy_setopt(h, CURLOPT_CAPATH, trust.ca_path.empty() ? nullptr : trust.ca_path.c_str());
+  }
   if (!tls.cert_file.empty()) curl_easy_setopt(h, CURLOPT_SSLCERT, tls.cert_file.c_str());
   if (!tls.key_file.empty()) curl_easy_setopt(h, CURLOPT_SSLKEY, tls.key_file.c_str());
 

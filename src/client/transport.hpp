@@ -26,6 +26,27 @@ struct TlsOptions {
   }
 };
 
+// Where a TLS handshake's trust anchors come from, decided without reading a certificate:
+// nothing is loaded until a handshake needs it, and a directory is read a certificate at a
+// time (OpenSSL's hashed lookup) instead of parsing a whole bundle. Plain-HTTP requests, and
+// the loopback fallback's failed handshake, never load the system's ~150 roots.
+struct TrustAnchors {
+  std::string ca_file;        // a PEM bundle read at the first handshake ("": none)
+  std::string ca_path;        // ':'-separated c_rehash directories, looked up by subject hash
+  bool curl_default = false;  // neither is known: libcurl's compiled-in bundle
+  bool operator==(const TrustAnchors&) const = default;
+};
+
+// The trust anchors for `tls`, as Helm picks them: --ca-file alone when given (Helm trusts
+// only that bundle), none when verification is off; otherwise the system's, where Go looks
+// for them — $SSL_CERT_FILE and $SSL_CERT_DIR when set, their union — and else libcurl's
+// hashed directory (`default_ca_path`, /etc/ssl/certs on Debian) instead of its bundle
+// (`default_ca_file`). $SSL_CERT_FILE naming that very bundle, as many CI images set it, is
+// the directory's contents too, so the directory is used. Null or empty arguments are unset.
+TrustAnchors trust_anchors(const TlsOptions& tls, const char* env_cert_file,
+                           const char* env_cert_dir, const char* default_ca_file,
+                           const char* default_ca_path);
+
 // Response header lines a transfer may receive in all (redirect hops included) before it
 // fails with kTooLarge (registries send a few KiB; libcurl bounds single lines).
 inline constexpr std::uint64_t kMaxResponseHeaderBytes = 256 * 1024;

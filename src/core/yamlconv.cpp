@@ -291,8 +291,15 @@ class Converter {
         if (static_cast<int>(stack_.size()) >= limits_.max_depth)
           throw Error(ErrorCode::kInvalidArgument,
                       "exceeded max depth of " + std::to_string(limits_.max_depth));
-        out = n.kind == Kind::kSequence ? json::array() : json::object();
-        if (n.kind == Kind::kSequence) out.get_ref<json::array_t&>().reserve(n.count);
+        // Sized once: growing ordered_json's object vector copies its values (the pair's key
+        // is const), deep copies of deep values being recursive.
+        if (n.kind == Kind::kSequence) {
+          out = json::array();
+          out.get_ref<json::array_t&>().reserve(n.count);
+        } else {
+          out = json::object();
+          out.get_ref<json::object_t&>().reserve(n.count / 2);
+        }
         stack_.push_back(Frame{i, &out, 0, alias, nullptr});
         return;  // the frame leaves the alias when it is done
     }

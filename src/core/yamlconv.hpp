@@ -15,9 +15,10 @@ struct ParseLimits {
   // Documents larger than this are refused before parsing (callers reading files or bodies
   // with a smaller limit of their own keep theirs).
   std::size_t max_bytes = 256 * 1024 * 1024;
-  // Nesting of the converted value, aliases expanded (Helm's YAML and JSON decoders stop at
-  // 10000 too; yaml-cpp's parser itself stops at 500 levels of text).
-  int max_depth = 10000;
+  // Nesting of the converted value, aliases expanded. yaml-cpp's parser already stops at 500
+  // levels of text; only aliases nest deeper, and everything that walks a value (copies,
+  // dumps, the YAML emitter, value merging) recurses per level. Helm stops at 10000.
+  int max_depth = 1000;
 };
 
 // Parses one YAML document. Plain scalars are typed as yaml.v2 types them (bool, int, float,
@@ -25,7 +26,7 @@ struct ParseLimits {
 // An empty document is null. Throws Error(kInvalidArgument) with yaml-cpp's message on
 // malformed YAML, and with yaml.v2's messages where yaml.v2 refuses a document: "document
 // contains excessive aliasing" (yaml.v2's alias-expansion budget, applied to the same node
-// counts), "anchor 'a' value contains itself", "exceeded max depth of 10000"; callers put
+// counts), "anchor 'a' value contains itself", "exceeded max depth of 1000"; callers put
 // "yaml: " in front as sigs.k8s.io/yaml does.
 nlohmann::ordered_json parse(std::string_view yaml);
 nlohmann::ordered_json parse(std::string_view yaml, const ParseLimits& limits);

@@ -304,12 +304,14 @@ int depth_of(const json& v) {
 }
 
 TEST(YamlLimits, ExpandedDepthIsBounded) {
-  // The root map and 25 levels of 400 sequences: 10,001 nested collections once expanded
-  // (the former recursive conversion spent stack on each), within yaml.v2's alias budget.
-  EXPECT_EQ(error_of(deep_chain(25, 400)), "exceeded max depth of 10000");
-  // The root map and 33 levels of 303: exactly 10,000, accepted, converted without recursion.
-  json v = parse(deep_chain(33, 303));
-  EXPECT_EQ(depth_of(v["l32"]), 9999);
+  // The root map and 25 levels of 40 sequences: 1,001 nested collections once expanded (the
+  // former recursive conversion spent stack on each, and so does every later copy or dump).
+  EXPECT_EQ(error_of(deep_chain(25, 40)), "exceeded max depth of 1000");
+  // The root map and 27 levels of 37: exactly 1,000, accepted.
+  json v = parse(deep_chain(27, 37));
+  EXPECT_EQ(depth_of(v["l26"]), 999);
+  // Deeper chains stop at the limit too, long before yaml.v2's alias budget would.
+  EXPECT_EQ(error_of(deep_chain(25, 400)), "exceeded max depth of 1000");
   // The limit can be lowered per call.
   ParseLimits small;
   small.max_depth = 3;
