@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 60
 JOBS       ?= 2
 CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all setup build build-asan demo test test-release test-asan test-fuzz fuzz bench format clean
+.PHONY: all setup build build-asan demo test test-fast test-release test-asan test-fuzz fuzz bench format clean
 
 all: build
 
@@ -29,6 +29,10 @@ demo: setup
 	scripts/demo $(BUILD)/charthouse
 
 test: test-release test-asan test-fuzz
+
+# The inner loop: release build, every test but the peers (Helm, docker-registry, skopeo).
+test-fast: build
+	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS) -LE peers
 
 test-release: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)

@@ -25,7 +25,7 @@
 #include "core/parallel.hpp"
 #include "core/semver.hpp"
 #include "oci/reference.hpp"
-#include "repo/helmpath.hpp"
+#include "core/helmpath.hpp"
 #include "repo/index.hpp"
 #include "repo/repositories.hpp"
 
@@ -78,8 +78,8 @@ struct Context {
 
 Context make_context(const DependencyOptions& o) {
   Context c{o, o.chart_dir, o.repository_config, o.repository_cache, {}};
-  if (c.repository_config.empty()) c.repository_config = repo::repository_config();
-  if (c.repository_cache.empty()) c.repository_cache = repo::repository_cache();
+  if (c.repository_config.empty()) c.repository_config = helmpath::repository_config();
+  if (c.repository_cache.empty()) c.repository_cache = helmpath::repository_cache();
   c.repos = repo::RepoFile::load(c.repository_config);
   return c;
 }

@@ -11,7 +11,7 @@
 #include "core/semver.hpp"
 #include "oci/manifest.hpp"
 #include "oci/media_types.hpp"
-#include "repo/helmpath.hpp"
+#include "core/helmpath.hpp"
 
 namespace ch::actions {
 
@@ -244,7 +244,7 @@ ChartChoice choose_chart(client::RegistryClient& client, const std::string& host
 }
 
 std::filesystem::path content_cache_dir() {
-  return repo::content_cache();
+  return helmpath::content_cache();
 }
 
 std::string underscore_note() {

@@ -16,7 +16,8 @@
 #include "core/gojson.hpp"
 #include "core/goyaml.hpp"
 #include "core/parallel.hpp"
-#include "repo/helmpath.hpp"
+#include "core/helmpath.hpp"
+#include "core/version.hpp"
 
 namespace ch::actions {
 
@@ -46,7 +47,7 @@ client::TlsOptions tls_of(const repo::RepoEntry& e) {
 // GET url with the entry's credentials (when they may go there), body to sink.
 client::Response get(const repo::RepoEntry& entry, const std::string& url,
                      std::function<void(std::string_view)> sink) {
-  client::Transport transport(tls_of(entry), "charthouse/0.1.0");
+  client::Transport transport(tls_of(entry), std::string(kUserAgent));
   client::Request request;
   request.url = url;
   request.sink = std::move(sink);
@@ -128,7 +129,7 @@ std::filesystem::path download_chart_version(const repo::RepoEntry& entry,
 }
 
 RepoPaths RepoPaths::from_environment() {
-  return {repo::repository_config(), repo::repository_cache()};
+  return {helmpath::repository_config(), helmpath::repository_cache()};
 }
 
 std::string repo_add(const RepoPaths& paths, const repo::RepoEntry& entry, bool force_update) {

@@ -1,12 +1,13 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "core/version.hpp"
 
 namespace ch::cli {
 
 void add_version_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("version", "Print the charthouse version");
-  cmd->callback([] { std::cout << "charthouse v0.1.0\n"; });
+  cmd->callback([] { std::cout << "charthouse v" << kVersion << '\n'; });
 }
 
 }  // namespace ch::cli

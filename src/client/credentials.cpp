@@ -18,7 +18,7 @@
 #include "core/file.hpp"
 #include "core/gojson.hpp"
 #include "core/json_limits.hpp"
-#include "repo/helmpath.hpp"
+#include "core/helmpath.hpp"
 
 extern char** environ;
 
@@ -259,7 +259,7 @@ CredentialStore::CredentialStore(std::filesystem::path helm_config,
 CredentialStore CredentialStore::from_environment(const std::string& registry_config_flag) {
   std::filesystem::path helm = !registry_config_flag.empty()
                                    ? std::filesystem::path(registry_config_flag)
-                                   : repo::registry_config();
+                                   : helmpath::registry_config();
   std::filesystem::path docker = env_path("DOCKER_CONFIG");
   if (docker.empty()) {
     std::filesystem::path home = env_path("HOME");

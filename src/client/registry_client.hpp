@@ -23,6 +23,7 @@
 #include "client/origin.hpp"
 #include "client/transport.hpp"
 #include "oci/manifest.hpp"
+#include "core/version.hpp"
 
 namespace ch::client {
 
@@ -36,7 +37,7 @@ struct ClientOptions {
   std::string username;
   std::string password;
   std::string registry_config;  // --registry-config; empty = Helm's default
-  std::string user_agent = "charthouse/0.1.0";
+  std::string user_agent = std::string(kUserAgent);
   // Link pages followed by list_tags and catalog before giving up (kTooLarge).
   std::size_t max_list_pages = 10000;
 };

@@ -6,23 +6,11 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <random>
 
 #include "core/error.hpp"
+#include "core/random.hpp"
 
 namespace ch::fs {
-
-namespace {
-
-std::string random_suffix() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  static const char* kHex = "0123456789abcdef";
-  std::string s(12, '0');
-  for (auto& c : s) c = kHex[rng() % 16];
-  return s;
-}
-
-}  // namespace
 
 std::string read_file(const stdfs::path& path, std::uint64_t max_bytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -65,7 +53,7 @@ AtomicFile::AtomicFile(stdfs::path destination, unsigned mode)
     : destination_(std::move(destination)) {
   auto dir = destination_.parent_path();
   if (dir.empty()) dir = ".";
-  temp_ = dir / ("." + destination_.filename().string() + ".tmp-" + random_suffix());
+  temp_ = dir / ("." + destination_.filename().string() + ".tmp-" + temp_suffix(12));
   fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd_ < 0) throw_errno("create " + temp_.string());
   ::fchmod(fd_, mode);  // not subject to the umask, like Helm's explicit modes

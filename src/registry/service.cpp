@@ -20,6 +20,7 @@
 #include <optional>
 
 #include "core/error.hpp"
+#include "core/random.hpp"
 #include "core/file.hpp"
 #include "registry/http/server.hpp"
 #include "registry/metrics.hpp"
@@ -91,15 +92,7 @@ struct Service::Impl {
 
   // The admin endpoint runs collections for `charthouse gc`; its token lives in the root.
   api::ApiOptions with_admin(api::ApiOptions api) {
-    unsigned char raw[32];
-    if (RAND_bytes(raw, sizeof raw) != 1)
-      throw Error(ErrorCode::kInternal, "no randomness for the admin token");
-    static const char* kHex = "0123456789abcdef";
-    std::string token;
-    for (unsigned char b : raw) {
-      token += kHex[b >> 4];
-      token += kHex[b & 15];
-    }
+    std::string token = random_hex(32);
     fs::write_file_atomic(std::filesystem::path(options.root) / "admin.token", token + "\n", 0600);
     api.admin_token = token;
     api.admin_gc = [this](bool dry_run) { return report_json(collect(dry_run)); };

@@ -9,7 +9,7 @@
 #include "core/percent.hpp"
 #include "oci/reference.hpp"
 #include "registry/store/layout.hpp"
-#include "repo/helmpath.hpp"
+#include "core/helmpath.hpp"
 
 namespace ch {
 namespace {
@@ -65,14 +65,14 @@ TEST(HelmPath, EnvironmentOverridesAndDefaults) {
   unsetenv("HELM_CACHE_HOME");
   unsetenv("XDG_CACHE_HOME");
   unsetenv("HELM_REPOSITORY_CACHE");
-  EXPECT_EQ(repo::registry_config(), "/home/u/.config/helm/registry/config.json");
-  EXPECT_EQ(repo::repository_cache(), "/home/u/.cache/helm/repository");
+  EXPECT_EQ(helmpath::registry_config(), "/home/u/.config/helm/registry/config.json");
+  EXPECT_EQ(helmpath::repository_cache(), "/home/u/.cache/helm/repository");
   setenv("XDG_CONFIG_HOME", "/xdg", 1);
-  EXPECT_EQ(repo::repository_config(), "/xdg/helm/repositories.yaml");
+  EXPECT_EQ(helmpath::repository_config(), "/xdg/helm/repositories.yaml");
   setenv("HELM_CONFIG_HOME", "/hc", 1);
-  EXPECT_EQ(repo::registry_config(), "/hc/registry/config.json");
+  EXPECT_EQ(helmpath::registry_config(), "/hc/registry/config.json");
   setenv("HELM_REGISTRY_CONFIG", "/r.json", 1);
-  EXPECT_EQ(repo::registry_config(), "/r.json");
+  EXPECT_EQ(helmpath::registry_config(), "/r.json");
   unsetenv("HELM_CONFIG_HOME");
   unsetenv("XDG_CONFIG_HOME");
   unsetenv("HELM_REGISTRY_CONFIG");

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/random.hpp"
 #include "core/file.hpp"
 #include "registry/auth/access.hpp"
 #include "registry/auth/auth.hpp"

@@ -65,7 +65,6 @@ void require(const Context& ctx, const http::Request& req, const std::string& na
 // Parses a digest from the URL/query; throws ApiError 400 DIGEST_INVALID.
 Digest parse_digest(const std::string& text);
 bool looks_like_digest(const std::string& ref);
-std::string new_uuid();
 
 // Parses and validates a manifest pushed with `content_type`; fills everything the store
 // needs except digest and chart (400 MANIFEST_INVALID when malformed).

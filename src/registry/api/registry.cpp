@@ -75,22 +75,6 @@ std::size_t UploadSessions::expire(std::chrono::seconds age) {
   return dropped.size();
 }
 
-std::string new_uuid() {
-  unsigned char b[16];
-  if (RAND_bytes(b, sizeof b) != 1)
-    throw Error(ErrorCode::kInternal, "no randomness for an upload id");
-  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
-  static const char* kHex = "0123456789abcdef";
-  std::string s;
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) s += '-';
-    s += kHex[b[i] >> 4];
-    s += kHex[b[i] & 15];
-  }
-  return s;
-}
-
 bool looks_like_digest(const std::string& ref) {
   return ref.find(':') != std::string::npos;
 }

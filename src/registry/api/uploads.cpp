@@ -3,6 +3,7 @@
 // Content-Range, streamed without Content-Length), PUT to close, GET status, DELETE cancel.
 // Bodies are hashed in one pass while they stream to disk.
 #include "core/error.hpp"
+#include "core/random.hpp"
 #include "oci/reference.hpp"
 #include "registry/api/context.hpp"
 
@@ -132,7 +133,7 @@ Awaitable start(Context& ctx, http::Exchange& ex, const std::string& name) {
     algorithm = expected->algorithm;
   }
 
-  std::string id = new_uuid();
+  std::string id = random_uuid();
   auto session = std::make_shared<Session>();
   session->repository = name;
   session->client = client_of(req);

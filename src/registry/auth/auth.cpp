@@ -9,6 +9,7 @@
 #include "core/base64.hpp"
 #include "core/digest.hpp"
 #include "core/error.hpp"
+#include "core/random.hpp"
 #include "registry/auth/access.hpp"
 #include "registry/auth/htpasswd.hpp"
 #include "registry/auth/jwt.hpp"

@@ -371,18 +371,4 @@ std::string check_claims(const Claims& claims, std::string_view issuer, std::str
   return {};
 }
 
-std::string random_hex(std::size_t bytes) {
-  std::string raw(bytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1)
-    throw Error(ErrorCode::kInternal, "RAND_bytes failed: " + openssl_error());
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * bytes);
-  for (unsigned char c : raw) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
-
 }  // namespace ch::registry::auth

@@ -61,7 +61,5 @@ class SigningKey {
 std::string check_claims(const Claims& claims, std::string_view issuer, std::string_view audience,
                          std::int64_t now, std::int64_t leeway_seconds = 0);
 
-// Random hex string of 2*bytes characters (OpenSSL RAND_bytes).
-std::string random_hex(std::size_t bytes);
 
 }  // namespace ch::registry::auth

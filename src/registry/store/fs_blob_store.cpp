@@ -1,4 +1,4 @@
-// BlobStore on a local filesystem (DESIGN.md "Server storage"). Uploads append to
+// BlobStore on a local filesystem (docs/architecture.md, "The storage seam"). Uploads append to
 // <root>/uploads/<id> while hashing; commit fsyncs the file, renames it to
 // <root>/blobs/<alg>/<2 hex>/<hex> without replacing an existing blob, and fsyncs the
 // directory. A blob path therefore only ever names complete, verified content. Large uploads
@@ -22,11 +22,11 @@
 #include <deque>
 #include <functional>
 #include <mutex>
-#include <random>
 #include <thread>
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/random.hpp"
 #include "registry/store/blob_store.hpp"
 #include "registry/store/layout.hpp"
 
@@ -51,14 +51,6 @@ bool is_lower_hex(std::string_view s) {
 // A Digest built by hand may be malformed; never turn it into a path.
 bool well_formed(const Digest& d) {
   return d.hex.size() == hex_length(d.algorithm) && is_lower_hex(d.hex);
-}
-
-std::string random_id() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  static const char* kHex = "0123456789abcdef";
-  std::string s(32, '0');
-  for (auto& c : s) c = kHex[rng() % 16];
-  return s;
 }
 
 // fsync a directory so a rename or a new entry in it survives a power loss.
@@ -275,7 +267,7 @@ class FsBlobStore final : public BlobStore {
       std::lock_guard lock(stripe(d));
       if (touch(blob_path(root_, d))) return d;
     }
-    auto up = start_upload(random_id(), algorithm);
+    auto up = start_upload(temp_suffix(32), algorithm);
     up->append(data);
     up->commit(d);
     return d;

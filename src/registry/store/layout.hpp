@@ -1,4 +1,4 @@
-// Where the registry keeps things on disk (DESIGN.md "Server storage"): content-addressed
+// Where the registry keeps things on disk (docs/architecture.md, "The storage seam"): content-addressed
 // blobs shared by all repositories, and uploads streamed next to them before the rename.
 #pragma once
 

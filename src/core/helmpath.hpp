@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-namespace ch::repo {
+namespace ch::helmpath {
 
 std::filesystem::path config_home();  // $HELM_CONFIG_HOME, $XDG_CONFIG_HOME/helm, ~/.config/helm
 std::filesystem::path cache_home();   // $HELM_CACHE_HOME, $XDG_CACHE_HOME/helm, ~/.cache/helm
@@ -15,4 +15,4 @@ std::filesystem::path repository_config();  // $HELM_REPOSITORY_CONFIG or <confi
 std::filesystem::path repository_cache();   // $HELM_REPOSITORY_CACHE or <cache>/repository
 std::filesystem::path content_cache();      // $HELM_CONTENT_CACHE or <cache>/content
 
-}  // namespace ch::repo
+}  // namespace ch::helmpath

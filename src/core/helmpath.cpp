@@ -1,8 +1,8 @@
-#include "repo/helmpath.hpp"
+#include "core/helmpath.hpp"
 
 #include <cstdlib>
 
-namespace ch::repo {
+namespace ch::helmpath {
 
 namespace {
 
@@ -51,4 +51,4 @@ std::filesystem::path content_cache() {
   return cache_home() / "content";
 }
 
-}  // namespace ch::repo
+}  // namespace ch::helmpath
