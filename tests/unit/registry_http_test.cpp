@@ -519,6 +519,20 @@ TEST(RegistryHttpUrl, DecodesPathsAndQueries) {
   EXPECT_EQ(parse_target("relative"), std::nullopt);
 }
 
+TEST(RegistryHttpUrl, FormBodiesDecodeAsQueries) {
+  // What `/token` receives from an OAuth2 client (Docker, Helm 3): '+' and %XX decoded,
+  // empty pairs skipped, pairs with a bad escape dropped as Go's url.ParseQuery does.
+  std::multimap<std::string, std::string> want{{"grant_type", "password"},
+                                               {"username", "al ice"},
+                                               {"password", "p&ss=w+rd"},
+                                               {"scope", "repository:a/b:pull"},
+                                               {"empty", ""}};
+  EXPECT_EQ(parse_query("grant_type=password&username=al+ice&password=p%26ss%3Dw%2Brd&&"
+                        "scope=repository%3Aa%2Fb%3Apull&empty&bad=%g1"),
+            want);
+  EXPECT_TRUE(parse_query("").empty());
+}
+
 TEST(RegistryHttpRequest, LooksUpHeadersCaseInsensitivelyAndParamsInOrder) {
   Request r;
   r.headers.emplace("Content-Type", "a");

@@ -10,6 +10,7 @@
 #include "registry/api/context.hpp"
 #include "registry/api/offload.hpp"
 #include "registry/api/routes.hpp"
+#include "registry/http/url.hpp"
 
 namespace ch::registry::api {
 
@@ -140,36 +141,9 @@ Awaitable token(Context& ctx, http::Exchange& ex) {
   const auto& req = ex.request();
   std::multimap<std::string, std::string> params = req.query;
   if (req.method == "POST") {
+    // application/x-www-form-urlencoded (OAuth2 grants), decoded as the query is.
     std::string body = co_await ex.read_all(64 * 1024);
-    // application/x-www-form-urlencoded
-    size_t i = 0;
-    auto decode = [](std::string_view s) {
-      std::string out;
-      for (size_t k = 0; k < s.size(); ++k) {
-        if (s[k] == '+') {
-          out += ' ';
-        } else if (s[k] == '%' && k + 2 < s.size() &&
-                   std::isxdigit(static_cast<unsigned char>(s[k + 1])) &&
-                   std::isxdigit(static_cast<unsigned char>(s[k + 2]))) {
-          out += static_cast<char>(std::stoi(std::string(s.substr(k + 1, 2)), nullptr, 16));
-          k += 2;
-        } else {
-          out += s[k];
-        }
-      }
-      return out;
-    };
-    while (i <= body.size() && !body.empty()) {
-      size_t amp = body.find('&', i);
-      if (amp == std::string::npos) amp = body.size();
-      std::string_view pair(body.data() + i, amp - i);
-      if (!pair.empty()) {
-        auto eq = pair.find('=');
-        params.emplace(decode(pair.substr(0, eq)),
-                       eq == std::string_view::npos ? "" : decode(pair.substr(eq + 1)));
-      }
-      i = amp + 1;
-    }
+    params.merge(http::parse_query(body));
   }
   auto reply = ctx.auth.token(req.method, params, req.header("Authorization"));
   http::Response r;

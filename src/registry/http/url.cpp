@@ -64,7 +64,12 @@ std::optional<Target> parse_target(std::string_view target) {
   t.path = std::move(*path);
   if (q == std::string_view::npos) return t;
 
-  std::string_view query = target.substr(q + 1);
+  t.query = parse_query(target.substr(q + 1));
+  return t;
+}
+
+std::multimap<std::string, std::string> parse_query(std::string_view query) {
+  std::multimap<std::string, std::string> out;
   while (!query.empty()) {
     std::size_t amp = query.find('&');
     std::string_view pair = query.substr(0, amp);
@@ -75,9 +80,9 @@ std::optional<Target> parse_target(std::string_view target) {
     auto value = eq == std::string_view::npos ? std::optional<std::string>(std::string())
                                               : percent_decode(pair.substr(eq + 1), true);
     if (!key || !value) continue;
-    t.query.emplace(std::move(*key), std::move(*value));
+    out.emplace(std::move(*key), std::move(*value));
   }
-  return t;
+  return out;
 }
 
 }  // namespace ch::registry::http

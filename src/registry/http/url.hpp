@@ -22,4 +22,8 @@ struct Target {
 // a bad escape are dropped, like Go's url.ParseQuery; a key without '=' has an empty value.
 std::optional<Target> parse_target(std::string_view target);
 
+// The pairs of a query string or an application/x-www-form-urlencoded body ("a=1&b=x+y"), as
+// Go's url.ParseQuery reads them: '+' is a space, pairs with a bad escape are dropped.
+std::multimap<std::string, std::string> parse_query(std::string_view query);
+
 }  // namespace ch::registry::http
