@@ -17,6 +17,7 @@
 #include "core/file.hpp"
 #include "http_client.hpp"
 #include "process.hpp"
+#include "helm_tools.hpp"
 #include "testing.hpp"
 
 namespace ch {
@@ -27,7 +28,7 @@ using json = nlohmann::json;
 using testing::run;
 using testing::RunResult;
 
-const std::string kHelm4 = std::string(CH_TOOLS_DIR) + "/helm-4.1.4/helm";
+using testing::kHelm4;
 const char* kImageConfig = "application/vnd.oci.image.config.v1+json";
 
 enum class Peer { kServe, kDistribution };

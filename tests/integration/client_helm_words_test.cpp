@@ -16,6 +16,7 @@
 #include "core/digest.hpp"
 #include "core/file.hpp"
 #include "process.hpp"
+#include "helm_tools.hpp"
 #include "testing.hpp"
 
 namespace ch {
@@ -25,8 +26,8 @@ namespace stdfs = std::filesystem;
 using testing::run;
 using testing::RunResult;
 
-const std::string kHelm3 = std::string(CH_TOOLS_DIR) + "/helm-3.17.3/helm";
-const std::string kHelm4 = std::string(CH_TOOLS_DIR) + "/helm-4.1.4/helm";
+using testing::kHelm3;
+using testing::kHelm4;
 
 std::string first_line(const std::string& text) {
   return text.substr(0, text.find('\n'));

@@ -13,6 +13,7 @@
 #include "core/digest.hpp"
 #include "core/file.hpp"
 #include "process.hpp"
+#include "helm_tools.hpp"
 #include "testing.hpp"
 
 namespace ch {
@@ -22,7 +23,7 @@ namespace stdfs = std::filesystem;
 using testing::run;
 using testing::RunResult;
 
-const std::string kHelm3 = std::string(CH_TOOLS_DIR) + "/helm-3.17.3/helm";
+using testing::kHelm3;
 
 // 9 levels of 9 aliases: 387,420,489 strings once expanded, from about 430 bytes.
 std::string laughs(const std::string& prefix) {

@@ -13,6 +13,7 @@
 #include "core/file.hpp"
 #include "http_client.hpp"
 #include "process.hpp"
+#include "helm_tools.hpp"
 #include "testing.hpp"
 
 namespace ch {
@@ -22,8 +23,8 @@ namespace stdfs = std::filesystem;
 using testing::run;
 using testing::RunResult;
 
-const std::string kHelm3 = std::string(CH_TOOLS_DIR) + "/helm-3.17.3/helm";
-const std::string kHelm4 = std::string(CH_TOOLS_DIR) + "/helm-4.1.4/helm";
+using testing::kHelm3;
+using testing::kHelm4;
 
 std::string line_with(const std::string& text, const std::string& prefix) {
   auto at = text.find(prefix);

@@ -32,6 +32,7 @@
 #include "core/semver.hpp"
 #include "http_client.hpp"
 #include "process.hpp"
+#include "helm_tools.hpp"
 #include "testing.hpp"
 
 namespace ch {
@@ -43,8 +44,8 @@ using testing::HttpResponse;
 using testing::run;
 using testing::RunResult;
 
-const std::string kHelm3 = std::string(CH_TOOLS_DIR) + "/helm-3.17.3/helm";
-const std::string kHelm4 = std::string(CH_TOOLS_DIR) + "/helm-4.1.4/helm";
+using testing::kHelm3;
+using testing::kHelm4;
 
 const std::string kAlice = "alice:wonderland";
 const std::string kOciManifest = "application/vnd.oci.image.manifest.v1+json";

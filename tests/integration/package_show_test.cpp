@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "core/file.hpp"
+#include "helm_tools.hpp"
 #include "testing.hpp"
 
 namespace ch {
@@ -20,8 +21,7 @@ const std::string kBin = CH_BINARY;
 const stdfs::path kCharts = stdfs::path(CH_FIXTURES_DIR) / "charts";
 
 std::vector<std::string> helms() {
-  return {std::string(CH_TOOLS_DIR) + "/helm-3.17.3/helm",
-          std::string(CH_TOOLS_DIR) + "/helm-4.1.4/helm"};
+  return {testing::kHelm3, testing::kHelm4};
 }
 
 class Interop : public ::testing::Test {

@@ -8,6 +8,7 @@
 #include "core/file.hpp"
 #include "http_client.hpp"
 #include "process.hpp"
+#include "helm_tools.hpp"
 #include "testing.hpp"
 
 namespace ch {
@@ -17,7 +18,7 @@ namespace stdfs = std::filesystem;
 using testing::run;
 using testing::RunResult;
 
-const std::string kHelm3 = std::string(CH_TOOLS_DIR) + "/helm-3.17.3/helm";
+using testing::kHelm3;
 
 class ServedCharts : public ::testing::Test {
  protected:

@@ -5,6 +5,7 @@
 
 #include "core/file.hpp"
 #include "process.hpp"
+#include "helm_tools.hpp"
 #include "testing.hpp"
 
 namespace ch {
@@ -14,7 +15,7 @@ namespace stdfs = std::filesystem;
 using testing::run;
 using testing::RunResult;
 
-const std::string kHelm3 = std::string(CH_TOOLS_DIR) + "/helm-3.17.3/helm";
+using testing::kHelm3;
 
 // Drops the lines whose value is a time of indexing.
 std::string without_times(const std::string& index) {
