@@ -12,8 +12,11 @@
 #   auxprop plugins built in and needs libmysqlclient and libpq) and libp11-kit (no .a), so 48
 #   libraries become 13. fmt becomes header-only (Debian ships no libfmt.a). The archives'
 #   unused members and sections are dropped (--gc-sections; libarchive's XAR writer, and with
-#   it libxml2 and ICU, is never referenced). A configure-time test link checks the set; when
-#   an archive is missing or the link fails, the build stays on the shared libraries.
+#   it libxml2 and ICU, is never referenced). GPGME (provenance signing) comes from
+#   libgpgme.a with libassuan.a and libgpg-error.a; it runs Debian's gpg as a separate program,
+#   so nothing of GnuPG itself is linked. A configure-time test link checks the set (its cache
+#   variable is renamed whenever the set changes, so existing build directories check again);
+#   when an archive is missing or the link fails, the build stays on the shared libraries.
 #
 # Included from CMakeLists.txt after the charthouse target; the rewrite of the other targets'
 # link interfaces runs at the end of the top-level directory, when all targets exist.
@@ -35,10 +38,10 @@ endif()
 # anyway), each with the imported target or library path it replaces.
 set(_ch_static_archives
     curl nghttp2 rtmp ssh2 psl ldap lber gnutls hogweed nettle gmp tasn1 idn2 unistring zstd
-    brotlidec brotlicommon archive yaml-cpp sqlite3 crypt ssl crypto z)
+    brotlidec brotlicommon archive yaml-cpp sqlite3 crypt ssl crypto z gpgme assuan gpg-error)
 set(_ch_shared_only gssapi_krb5 sasl2 p11-kit)
 set(_ch_replaced CURL::libcurl LibArchive::LibArchive yaml-cpp SQLite::SQLite3 OpenSSL::SSL
-                 OpenSSL::Crypto ZLIB::ZLIB ${CRYPT_LIBRARY})
+                 OpenSSL::Crypto ZLIB::ZLIB ${CRYPT_LIBRARY} ${GPGME_LIBRARY})
 
 set(_ch_static_paths)
 set(_ch_static_missing)
@@ -79,6 +82,7 @@ check_cxx_source_compiles([=[
 #include <archive.h>
 #include <crypt.h>
 #include <curl/curl.h>
+#include <gpgme.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <sqlite3.h>
@@ -98,14 +102,18 @@ int main() {
   sqlite3_open(":memory:", &db);
   crypt_data cd{};
   crypt_r("k", "$2b$05$abcdefghijklmnopqrstuu", &cd);
+  gpgme_check_version(nullptr);
+  gpgme_ctx_t g = nullptr;
+  gpgme_new(&g);
+  gpgme_release(g);
   SSL_CTX_free(SSL_CTX_new(TLS_method()));
   EVP_MD_free(EVP_MD_fetch(nullptr, "SHA256", nullptr));
   return YAML::Load("a: 1")["a"].as<int>() + static_cast<int>(crc32(0, nullptr, 0));
 }
-]=] CHARTHOUSE_STATIC_DEPS_LINK)
+]=] CHARTHOUSE_STATIC_DEPS_LINK_GPGME)
 unset(CMAKE_REQUIRED_LINK_OPTIONS)
 unset(CMAKE_REQUIRED_LIBRARIES)
-if(NOT CHARTHOUSE_STATIC_DEPS_LINK)
+if(NOT CHARTHOUSE_STATIC_DEPS_LINK_GPGME)
   message(STATUS "charthouse: the static archives do not link (see CMakeFiles/CMakeError.log); "
                  "linking shared libraries")
   return()

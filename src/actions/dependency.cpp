@@ -15,8 +15,10 @@
 #include "actions/registry_chart.hpp"
 #include "actions/repo.hpp"
 #include "actions/table.hpp"
+#include "actions/verify.hpp"
 #include "chart/archive.hpp"
 #include "chart/loader.hpp"
+#include "chart/provenance.hpp"
 #include "core/digest.hpp"
 #include "core/error.hpp"
 #include "core/file.hpp"
@@ -432,10 +434,19 @@ void download_all(const Context& c, client::RegistryClient& registry,
       if (is_oci(dep.repository)) {
         oci::Reference ref = oci::Reference::parse(trim_slash(dep.repository) + "/" + dep.name +
                                                    ":" + oci::version_to_tag(dep.version));
-        FetchedChart fetched = fetch_chart(registry, ref, {});
+        FetchOptions fetch_options;
+        fetch_options.want_prov = c.options.verify;
+        FetchedChart fetched = fetch_chart(registry, ref, fetch_options);
         registry_lines[j] =
             "Pulled: " + fetched.printed_ref + "\nDigest: " + fetched.manifest_digest + "\n";
         std::string file = dep.name + "-" + dep.version + ".tgz";
+        if (c.options.verify) {
+          if (!fetched.prov)
+            throw Error(ErrorCode::kNotFound,
+                        "failed to fetch provenance \"oci://" + fetched.printed_ref + ".prov\"");
+          verify_provenance(fetched.chart, fs::read_file(*fetched.prov, chart::kMaxProvenanceSize),
+                            file, c.options.keyring);
+        }
         fs::write_file_atomic(tmp / file, fs::read_file(fetched.chart));
         return;
       }
@@ -461,6 +472,9 @@ void download_all(const Context& c, client::RegistryClient& registry,
       std::string file = u.substr(u.rfind('/') + 1);
       file = file.substr(0, file.find('?'));
       download_chart_version(entry, *version, tmp / file);
+      if (c.options.verify)
+        verify_provenance(tmp / file, download_provenance(entry, *version), file,
+                          c.options.keyring);
     });
   } catch (const Error& e) {
     for (const std::string& l : registry_lines) c.err(l);

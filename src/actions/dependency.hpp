@@ -25,6 +25,12 @@ struct DependencyOptions {
   std::function<void(const std::string&)> out;  // Helm's stdout lines (each ends with \n)
   std::function<void(const std::string&)> err;  // warnings and registry lines (stderr)
   int parallelism = 8;
+  // --verify: every chart downloaded from a repository or registry must have a provenance
+  // file (<URL>.prov, or the provenance layer) signed by a key of `keyring` and naming its
+  // sha256; checked before anything moves into charts/. (file:// and charts/ dependencies
+  // are local and not checked, as in Helm.)
+  bool verify = false;
+  std::filesystem::path keyring;
 };
 
 // `helm dependency update`. Throws Error with Helm's messages; on failure charts/ is left

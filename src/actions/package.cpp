@@ -4,7 +4,11 @@
 
 #include "chart/archive.hpp"
 #include "chart/loader.hpp"
+#include "chart/openpgp.hpp"
+#include "chart/provenance.hpp"
+#include "core/digest.hpp"
 #include "core/error.hpp"
+#include "core/file.hpp"
 #include "core/semver.hpp"
 
 namespace ch::actions {
@@ -24,6 +28,29 @@ void check_dependencies(const chart::Chart& c) {
   if (!missing.empty())
     throw Error(ErrorCode::kInvalidChart,
                 "found in Chart.yaml, but missing in charts/ directory: " + missing);
+}
+
+// Writes the archive and its .prov into a staging directory inside `dest`, and moves both
+// into place only once the signature is made: a failure (a wrong passphrase) leaves nothing.
+void sign_and_save(const chart::Chart& c, const stdfs::path& dest, const chart::ArchiveOptions& ao,
+                   chart::PgpKeyring& ring, const std::optional<std::string>& passphrase,
+                   PackageResult& r) {
+  std::error_code ec;
+  stdfs::create_directories(dest, ec);
+  fs::TempDir staging(dest, ".package-");
+  stdfs::path staged = chart::save_archive(c, staging.path(), ao);
+  // Helm signs the metadata of the chart loaded back from the archive it wrote, marshalled
+  // by sigs.k8s.io/yaml.
+  chart::Chart packaged = chart::load_archive_file(staged);
+  std::string body = chart::provenance_message(
+      packaged.metadata.to_yaml(), staged.filename().string(), digest_of_file(staged).hex);
+  std::string prov = ring.clear_sign(body, passphrase);
+  stdfs::path staged_prov = staged.string() + ".prov";
+  fs::write_file_atomic(staged_prov, prov, 0644);
+  r.archive = (dest / staged.filename()).lexically_normal();
+  r.provenance = r.archive.string() + ".prov";
+  stdfs::rename(staged, r.archive);
+  stdfs::rename(staged_prov, r.provenance);
 }
 
 }  // namespace
@@ -48,12 +75,27 @@ PackageResult package_chart(const PackageOptions& options) {
     throw Error(e.code(), std::string("chart validation: ") + e.what());
   }
 
+  // Helm's package --sign: the key is found before anything is written.
+  std::optional<chart::PgpKeyring> ring;
+  if (options.sign) {
+    if (options.key.empty())
+      throw Error(ErrorCode::kInvalidArgument, "--key is required for signing a package");
+    if (options.keyring.empty())
+      throw Error(ErrorCode::kInvalidArgument, "--keyring is required for signing a package");
+    ring.emplace(options.keyring);
+    ring->select_signer(options.key);
+  }
+
   chart::ArchiveOptions ao;
   ao.source_date_epoch = options.source_date_epoch;
   ao.now = static_cast<std::int64_t>(std::time(nullptr));
   stdfs::path dest = stdfs::absolute(options.destination);
   PackageResult r;
-  r.archive = chart::save_archive(c, dest, ao).lexically_normal();
+  if (!ring) {
+    r.archive = chart::save_archive(c, dest, ao).lexically_normal();
+    return r;
+  }
+  sign_and_save(c, dest, ao, *ring, options.passphrase, r);
   return r;
 }
 

@@ -1,11 +1,14 @@
 #include "actions/pull.hpp"
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "actions/registry_chart.hpp"
 #include "chart/loader.hpp"
+#include "chart/provenance.hpp"
 #include "core/error.hpp"
 #include "core/file.hpp"
+#include "core/json_limits.hpp"
 
 namespace ch::actions {
 
@@ -69,7 +72,7 @@ PullResult pull_chart(const PullOptions& options) {
   ResolvedChart resolved = resolve_chart(client, options.url, options.version, options.devel);
   FetchOptions fetch_options;
   fetch_options.root = resolved.manifest ? &*resolved.manifest : nullptr;
-  fetch_options.want_prov = options.prov;
+  fetch_options.want_prov = options.prov || options.verify;
   fetch_options.progress = options.progress;
   FetchedChart fetched = fetch_chart(client, resolved.ref, fetch_options);
 
@@ -91,6 +94,27 @@ PullResult pull_chart(const PullOptions& options) {
     basename.append("-").append(resolved.version);
   }
   basename += ".tgz";
+  if (options.verify) {
+    // Helm's words for a chart without a provenance layer.
+    if (!fetched.prov)
+      throw Error(ErrorCode::kNotFound,
+                  "failed to fetch provenance \"oci://" + fetched.printed_ref + ".prov\"");
+    // The .prov names the archive `helm package` wrote: <name>-<version>.tgz, which is the
+    // file name too unless the pull was by digest.
+    std::string signed_name = basename;
+    if (!resolved.ref.digest.empty()) {
+      std::string version;
+      try {
+        nlohmann::json config = parse_untrusted_json(fetched.config);
+        if (config.is_object() && config.contains("version") && config["version"].is_string())
+          version = config["version"].get<std::string>();
+      } catch (const Error&) {
+      }
+      signed_name = last_element(resolved.ref.repository) + "-" + version + ".tgz";
+    }
+    std::string prov = fs::read_file(*fetched.prov, chart::kMaxProvenanceSize);
+    result.verification = verify_provenance(fetched.chart, prov, signed_name, options.keyring);
+  }
   if (!options.untar) {
     result.saved = options.destination / basename;
     copy_atomic(fetched.chart, result.saved);

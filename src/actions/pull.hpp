@@ -5,9 +5,11 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "actions/verify.hpp"
 #include "client/registry_client.hpp"
 
 namespace ch::actions {
@@ -17,6 +19,10 @@ struct PullOptions {
   std::string version;
   bool devel = false;
   bool prov = false;
+  // --verify: the provenance layer is required and checked against `keyring` before
+  // anything is written to the destination (the .prov is then written too).
+  bool verify = false;
+  std::filesystem::path keyring;
   bool untar = false;
   std::filesystem::path untar_dir = ".";
   std::filesystem::path destination = ".";
@@ -27,9 +33,10 @@ struct PullOptions {
 struct PullResult {
   std::vector<std::string> skipped_tags;  // "Warning: skipping tag …" (before "Pulled:")
   std::string printed_ref;                // "Pulled:"
-  std::string digest;       // "Digest:"
+  std::string digest;                     // "Digest:"
   std::vector<std::string> warnings;
-  std::filesystem::path saved;  // the .tgz written, or the directory expanded into
+  std::filesystem::path saved;               // the .tgz written, or the directory expanded into
+  std::optional<Verification> verification;  // with --verify
 };
 
 PullResult pull_chart(const PullOptions& options);

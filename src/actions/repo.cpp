@@ -1,6 +1,7 @@
 #include "actions/repo.hpp"
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -8,6 +9,7 @@
 #include "actions/pull.hpp"
 #include "actions/table.hpp"
 #include "chart/loader.hpp"
+#include "chart/provenance.hpp"
 #include "client/transport.hpp"
 #include "core/base64.hpp"
 #include "core/digest.hpp"
@@ -73,6 +75,21 @@ client::Response get(const repo::RepoEntry& entry, const std::string& url,
   return response;
 }
 
+// Copies a file in chunks to `to`, atomically.
+void copy_file_atomic(const std::filesystem::path& from, const std::filesystem::path& to) {
+  std::ifstream in(from, std::ios::binary);
+  if (!in) throw Error(ErrorCode::kIo, "cannot read " + from.string());
+  fs::AtomicFile out(to, 0644);
+  std::string buffer(1 << 20, '\0');
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    if (in.gcount() > 0)
+      out.write(std::string_view(buffer.data(), static_cast<size_t>(in.gcount())));
+  }
+  if (in.bad()) throw Error(ErrorCode::kIo, "cannot read " + from.string());
+  out.commit();
+}
+
 // Helm's normalizeURL: absolute URLs as they are, relative ones joined to the base path.
 std::string resolve_url(const std::string& base, const std::string& url) {
   if (url.find("://") != std::string::npos) return url;
@@ -126,6 +143,25 @@ std::filesystem::path download_chart_version(const repo::RepoEntry& entry,
   }
   file.commit();
   return dest_file;
+}
+
+std::string download_provenance(const repo::RepoEntry& entry, const repo::ChartVersion& version) {
+  if (version.urls.empty())
+    throw Error(ErrorCode::kNotFound, "chart " + version.metadata.name + " " +
+                                          version.metadata.version + " has no download URL");
+  std::string prov_url = resolve_url(entry.url, version.urls.front()) + ".prov";
+  std::string body;
+  try {
+    get(entry, prov_url, [&](std::string_view chunk) {
+      if (body.size() + chunk.size() > chart::kMaxProvenanceSize)
+        throw Error(ErrorCode::kTooLarge, prov_url + " is larger than " +
+                                              std::to_string(chart::kMaxProvenanceSize) + " bytes");
+      body.append(chunk);
+    });
+  } catch (const Error& e) {
+    throw Error(e.code(), "failed to fetch provenance \"" + prov_url + "\"");
+  }
+  return body;
 }
 
 RepoPaths RepoPaths::from_environment() {
@@ -251,7 +287,7 @@ void repo_index(const std::filesystem::path& dir, const std::string& url,
   fs::write_file_atomic(dir / "index.yaml", json ? index.to_json() : index.to_yaml(), 0644);
 }
 
-std::filesystem::path pull_classic(const RepoPaths& paths, const ClassicPullOptions& o) {
+ClassicPullResult pull_classic(const RepoPaths& paths, const ClassicPullOptions& o) {
   repo::RepoEntry entry;
   std::string chart = o.chart;
   repo::IndexFile index;
@@ -289,12 +325,37 @@ std::filesystem::path pull_classic(const RepoPaths& paths, const ClassicPullOpti
   std::string u = v->urls.front();
   std::string file = u.substr(u.rfind('/') + 1);
   file = file.substr(0, file.find('?'));
-  if (!o.untar) return download_chart_version(entry, *v, o.destination / file);
+  ClassicPullResult result;
+  if (!o.untar && !o.prov && !o.verify) {
+    result.saved = download_chart_version(entry, *v, o.destination / file);
+    return result;
+  }
+  // Everything lands in a temporary directory first; with --verify it is checked there, so
+  // a chart that does not verify never reaches the destination.
   fs::TempDir tmp;
   std::filesystem::path archive = download_chart_version(entry, *v, tmp.path() / file);
-  std::filesystem::path dir = o.untar_dir.is_absolute() ? o.untar_dir : o.destination / o.untar_dir;
-  std::filesystem::create_directories(dir);
-  return expand_chart(archive, dir);
+  std::optional<std::string> prov;
+  if (o.prov || o.verify) {
+    try {
+      prov = download_provenance(entry, *v);
+    } catch (const Error& e) {
+      if (o.verify) throw;
+      // --prov alone goes on without it, with Helm's warning.
+      result.warnings.push_back("WARNING: Verification not found for " + o.chart + ": " + e.what());
+    }
+  }
+  if (o.verify) result.verification = verify_provenance(archive, *prov, file, o.keyring);
+  std::filesystem::path dir = o.destination;
+  if (o.untar) {
+    dir = o.untar_dir.is_absolute() ? o.untar_dir : o.destination / o.untar_dir;
+    std::filesystem::create_directories(dir);
+    result.saved = expand_chart(archive, dir);
+  } else {
+    result.saved = o.destination / file;
+    copy_file_atomic(archive, result.saved);
+  }
+  if (prov) fs::write_file_atomic(dir / (file + ".prov"), *prov);
+  return result;
 }
 
 }  // namespace ch::actions

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "actions/verify.hpp"
 #include "repo/index.hpp"
 #include "repo/repositories.hpp"
 
@@ -45,6 +47,10 @@ std::string repo_list(const RepoPaths& paths, const std::string& format);
 void repo_index(const std::filesystem::path& dir, const std::string& url,
                 const std::filesystem::path& merge, bool json);
 
+// Downloads <chart URL>.prov of a chart version (at most chart::kMaxProvenanceSize bytes).
+// Throws Error with Helm's words, "failed to fetch provenance \"<url>.prov\"".
+std::string download_provenance(const repo::RepoEntry& entry, const repo::ChartVersion& version);
+
 struct ClassicPullOptions {
   std::string chart;     // REPO/CHART, or CHART with repo_url
   std::string repo_url;  // --repo
@@ -55,9 +61,19 @@ struct ClassicPullOptions {
   std::filesystem::path destination = ".";
   bool untar = false;
   std::filesystem::path untar_dir = ".";
+  // --prov: also fetch <chart URL>.prov; --verify: fetch it and check the archive against it
+  // with `keyring` before anything is written to the destination.
+  bool prov = false;
+  bool verify = false;
+  std::filesystem::path keyring;
+};
+struct ClassicPullResult {
+  std::filesystem::path saved;               // the .tgz written, or the directory expanded into
+  std::optional<Verification> verification;  // with --verify
+  std::vector<std::string> warnings;         // stderr lines (a missing .prov with --prov)
 };
 // `pull REPO/CHART` and `pull CHART --repo URL`: resolves the version in the repository's
 // index and writes the archive (verified against the index digest) or expands it.
-std::filesystem::path pull_classic(const RepoPaths& paths, const ClassicPullOptions& options);
+ClassicPullResult pull_classic(const RepoPaths& paths, const ClassicPullOptions& options);
 
 }  // namespace ch::actions

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "actions/dependency.hpp"
+#include "actions/verify.hpp"
 #include "cli/client_flags.hpp"
 #include "cli/commands.hpp"
 
@@ -25,6 +26,7 @@ void add_dependency_command(CLI::App& app) {
   for (bool build : {false, true}) {
     auto opts = std::make_shared<actions::DependencyOptions>();
     auto chart = std::make_shared<std::string>(".");
+    auto keyring = std::make_shared<std::string>(actions::default_keyring().string());
     CLI::App* cmd =
         dep->add_subcommand(build ? "build" : "update",
                             build ? "rebuild the charts/ directory based on the Chart.lock file"
@@ -33,10 +35,13 @@ void add_dependency_command(CLI::App& app) {
     cmd->add_option("CHART", *chart, "the chart directory")->capture_default_str();
     cmd->add_flag("--skip-refresh", opts->skip_refresh,
                   "do not refresh the local repository cache");
+    cmd->add_flag("--verify", opts->verify, "verify the packages against signatures");
+    cmd->add_option("--keyring", *keyring, "keyring containing public keys")->capture_default_str();
     add_client_flags(cmd, opts->client, true);
-    cmd->callback([opts, chart, build] {
+    cmd->callback([opts, chart, keyring, build] {
       actions::DependencyOptions o = with_printing(*opts);
       o.chart_dir = *chart;
+      o.keyring = *keyring;
       if (build)
         actions::dependency_build(o);
       else

@@ -25,6 +25,7 @@ constexpr Command kCommands[] = {
     {"dependency dep dependencies", ch::cli::add_dependency_command},
     {"repo", ch::cli::add_repo_command},
     {"lint", ch::cli::add_lint_command},
+    {"verify", ch::cli::add_verify_command},
     {"serve", ch::cli::add_serve_command},
     {"gc", ch::cli::add_gc_command},
     {"version", ch::cli::add_version_command},

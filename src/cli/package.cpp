@@ -1,13 +1,33 @@
+#include <fstream>
 #include <iostream>
 
 #include "actions/dependency.hpp"
 #include "actions/package.hpp"
+#include "actions/verify.hpp"
 #include "chart/archive.hpp"
 #include "cli/client_flags.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 
 namespace ch::cli {
+
+namespace {
+
+// Helm's passphrase file: its first line ("-": standard input).
+std::string read_passphrase_file(const std::string& path) {
+  std::string line;
+  if (path == "-") {
+    std::getline(std::cin, line);
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorCode::kNotFound, "open " + path + ": no such file or directory");
+    std::getline(in, line);
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+}  // namespace
 
 void add_package_command(CLI::App& app) {
   struct Args {
@@ -16,6 +36,10 @@ void add_package_command(CLI::App& app) {
     std::string version;
     std::string app_version;
     bool dependency_update = false;
+    bool sign = false;
+    std::string key;
+    std::string keyring;
+    std::string passphrase_file;
     client::ClientOptions client;
   };
   auto args = std::make_shared<Args>();
@@ -34,9 +58,23 @@ void add_package_command(CLI::App& app) {
                   "set the appVersion on the chart to this version");
   cmd->add_flag("-u,--dependency-update", args->dependency_update,
                 "update dependencies from \"Chart.yaml\" to dir \"charts/\" before packaging");
+  cmd->add_flag("--sign", args->sign, "use a PGP private key to sign this package");
+  cmd->add_option("--key", args->key,
+                  "name of the key to use when signing. Used if --sign is true");
+  args->keyring = actions::default_keyring().string();
+  cmd->add_option("--keyring", args->keyring, "location of a public keyring")
+      ->capture_default_str();
+  cmd->add_option("--passphrase-file", args->passphrase_file,
+                  "location of a file which contains the passphrase for the signing key. Use "
+                  "\"-\" in order to read from stdin.");
   add_client_flags(cmd, args->client, true);
   cmd->callback([args] {
     actions::PackageOptions opts;
+    opts.sign = args->sign;
+    opts.key = args->key;
+    opts.keyring = args->keyring;
+    if (args->sign && !args->passphrase_file.empty())
+      opts.passphrase = read_passphrase_file(args->passphrase_file);
     opts.destination = args->destination;
     opts.version = args->version;
     opts.app_version = args->app_version;

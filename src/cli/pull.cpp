@@ -2,6 +2,7 @@
 
 #include "actions/pull.hpp"
 #include "actions/repo.hpp"
+#include "actions/verify.hpp"
 #include "cli/client_flags.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
@@ -16,6 +17,7 @@ void add_pull_command(CLI::App& app) {
     std::string destination = ".";
     std::string repo_url;
     bool pass_credentials = false;
+    std::string keyring;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
@@ -31,6 +33,10 @@ void add_pull_command(CLI::App& app) {
                 "use development versions, too. Equivalent to version '>0.0.0-0'");
   cmd->add_flag("--prov", args->options.prov,
                 "fetch the provenance file, but don't perform verification");
+  cmd->add_flag("--verify", args->options.verify, "verify the package before using it");
+  args->keyring = actions::default_keyring().string();
+  cmd->add_option("--keyring", args->keyring, "location of public keys used for verification")
+      ->capture_default_str();
   cmd->add_flag("--untar", args->options.untar,
                 "if set to true, will untar the chart after downloading it");
   cmd->add_option("--untardir", args->untar_dir,
@@ -51,6 +57,7 @@ void add_pull_command(CLI::App& app) {
       opts.url = chart;
       opts.untar_dir = args->untar_dir;
       opts.destination = args->destination;
+      opts.keyring = args->keyring;
       if (chart.rfind("oci://", 0) != 0) {
         // A classic repository: REPO/CHART, or CHART with --repo URL. Helm prints nothing.
         actions::ClassicPullOptions c;
@@ -64,7 +71,13 @@ void add_pull_command(CLI::App& app) {
         c.destination = opts.destination;
         c.untar = opts.untar;
         c.untar_dir = opts.untar_dir;
-        actions::pull_classic(actions::RepoPaths::from_environment(), c);
+        c.prov = opts.prov;
+        c.verify = opts.verify;
+        c.keyring = opts.keyring;
+        actions::ClassicPullResult r =
+            actions::pull_classic(actions::RepoPaths::from_environment(), c);
+        for (const std::string& w : r.warnings) std::cerr << w << "\n";
+        if (r.verification) std::cout << actions::verification_lines(*r.verification);
         continue;
       }
       opts.progress = terminal_progress("Pulling");
@@ -74,6 +87,7 @@ void add_pull_command(CLI::App& app) {
       print_ref_lines("Pulled", result.printed_ref, result.digest,
                       result.printed_ref.find('_') != std::string::npos);
       for (const std::string& w : result.warnings) std::cerr << w << "\n";
+      if (result.verification) std::cout << actions::verification_lines(*result.verification);
     }
   });
 }
