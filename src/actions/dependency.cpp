@@ -24,10 +24,10 @@
 #include "core/file.hpp"
 #include "core/gojson.hpp"
 #include "core/gomatch.hpp"
+#include "core/helmpath.hpp"
 #include "core/parallel.hpp"
 #include "core/semver.hpp"
 #include "oci/reference.hpp"
-#include "core/helmpath.hpp"
 #include "repo/index.hpp"
 #include "repo/repositories.hpp"
 

@@ -7,11 +7,11 @@
 #include "core/digest.hpp"
 #include "core/error.hpp"
 #include "core/file.hpp"
+#include "core/helmpath.hpp"
 #include "core/json_limits.hpp"
 #include "core/semver.hpp"
 #include "oci/manifest.hpp"
 #include "oci/media_types.hpp"
-#include "core/helmpath.hpp"
 
 namespace ch::actions {
 

@@ -42,7 +42,7 @@ ResolvedChart resolve_chart(client::RegistryClient& client, const std::string& u
 std::string non_chart_description(const client::FetchedManifest& manifest);
 
 struct ChartChoice {
-  std::optional<std::string> version;  // nullopt when no candidate holds a chart
+  std::optional<std::string> version;               // nullopt when no candidate holds a chart
   std::optional<client::FetchedManifest> manifest;  // the chosen tag's, when it was fetched
   std::vector<std::string> skipped;  // "tag 2.0.0: it holds …, not a Helm chart", per tag
 };

@@ -17,8 +17,8 @@
 #include "core/file.hpp"
 #include "core/gojson.hpp"
 #include "core/goyaml.hpp"
-#include "core/parallel.hpp"
 #include "core/helmpath.hpp"
+#include "core/parallel.hpp"
 #include "core/version.hpp"
 
 namespace ch::actions {

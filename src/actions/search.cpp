@@ -87,8 +87,7 @@ std::vector<SearchEntry> search_charts(const SearchOptions& options) {
   core::parallel_for(jobs.size(), options.parallelism, [&](size_t i) {
     const Job& job = jobs[i];
     for (const std::string& v : job.versions) {
-      client::FetchedManifest m =
-          client.get_manifest(host, job.repository, oci::version_to_tag(v));
+      client::FetchedManifest m = client.get_manifest(host, job.repository, oci::version_to_tag(v));
       oci::Manifest manifest;
       try {
         manifest = oci::parse_manifest(m.bytes);

@@ -28,7 +28,7 @@ struct RemoteShowOptions {
 struct RemoteShowResult {
   std::vector<std::string> skipped_tags;  // "Warning: skipping tag …" (stderr, first)
   std::string text;                       // what goes to stdout
-  std::string printed_ref;  // "Pulled:" / "Digest:" lines (stderr)
+  std::string printed_ref;                // "Pulled:" / "Digest:" lines (stderr)
   std::string digest;
   std::vector<std::string> warnings;
 };

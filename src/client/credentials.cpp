@@ -17,8 +17,8 @@
 #include "core/error.hpp"
 #include "core/file.hpp"
 #include "core/gojson.hpp"
-#include "core/json_limits.hpp"
 #include "core/helmpath.hpp"
+#include "core/json_limits.hpp"
 
 extern char** environ;
 

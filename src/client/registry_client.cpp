@@ -181,7 +181,7 @@ void throw_status(const Request& request, const Response& response) {
       // oras-go's errcode.Error: the code lower-cased with '_' as ' ', the message, and the
       // detail (when there is a message and a non-null detail) as Go's %v prints it.
       std::string code = e.contains("code") && e["code"].is_string() ? e["code"].get<std::string>()
-                                                                      : std::string();
+                                                                     : std::string();
       std::transform(code.begin(), code.end(), code.begin(), [](char ch) {
         return ch == '_' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       });
@@ -492,7 +492,8 @@ FetchedManifest RegistryClient::get_manifest(const std::string& host, const std:
   if (r.status == 404) {
     // Helm's words for a manifest that is not there (`<ref>: not found`); the exchange
     // follows on a second line for whoever debugs it.
-    std::string ref = host + "/" + repository + (Digest::is_valid(reference) ? "@" : ":") + reference;
+    std::string ref =
+        host + "/" + repository + (Digest::is_valid(reference) ? "@" : ":") + reference;
     try {
       throw_status(request, r);
     } catch (const Error& e) {

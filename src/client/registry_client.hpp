@@ -22,8 +22,8 @@
 #include "client/credentials.hpp"
 #include "client/origin.hpp"
 #include "client/transport.hpp"
-#include "oci/manifest.hpp"
 #include "core/version.hpp"
+#include "oci/manifest.hpp"
 
 namespace ch::client {
 

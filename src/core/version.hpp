@@ -10,7 +10,7 @@
 
 namespace ch {
 
-inline constexpr std::string_view kVersion = CH_VERSION;                 // "0.1.0"
+inline constexpr std::string_view kVersion = CH_VERSION;                  // "0.1.0"
 inline constexpr std::string_view kUserAgent = "charthouse/" CH_VERSION;  // HTTP User-Agent
 
 }  // namespace ch

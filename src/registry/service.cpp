@@ -20,8 +20,8 @@
 #include <optional>
 
 #include "core/error.hpp"
-#include "core/random.hpp"
 #include "core/file.hpp"
+#include "core/random.hpp"
 #include "registry/http/server.hpp"
 #include "registry/metrics.hpp"
 #include "registry/store/blob_store.hpp"

@@ -48,8 +48,8 @@ std::optional<ChartVersion> parse_entry(const nlohmann::ordered_json& j) {
   }
   try {
     // Invalid UTF-8 becomes U+FFFD, as Go's encoders write it (found by the index fuzzer).
-    v.metadata.merge_yaml(meta.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace),
-                          "index.yaml");
+    v.metadata.merge_yaml(
+        meta.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace), "index.yaml");
     if (v.metadata.api_version.empty()) v.metadata.api_version = "v1";
     v.metadata.validate();
   } catch (const Error&) {

@@ -19,14 +19,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   // Hashing in chunks (split where the first byte says) verifies against the one-shot digest.
-  auto algorithm = (size > 0 && (data[0] & 1)) ? ch::DigestAlgorithm::kSha512
-                                               : ch::DigestAlgorithm::kSha256;
+  auto algorithm =
+      (size > 0 && (data[0] & 1)) ? ch::DigestAlgorithm::kSha512 : ch::DigestAlgorithm::kSha256;
   ch::Digest whole = ch::digest_of(in, algorithm);
   CH_FUZZ_CHECK(ch::Digest::is_valid(whole.str()));
   std::size_t split = size > 0 ? data[0] % (size + 1) : 0;
   std::string sunk;
-  ch::VerifyingSink sink(whole, [&](std::string_view chunk) { sunk += chunk; },
-                         static_cast<std::int64_t>(size));
+  ch::VerifyingSink sink(
+      whole, [&](std::string_view chunk) { sunk += chunk; }, static_cast<std::int64_t>(size));
   sink.write(in.substr(0, split));
   sink.write(in.substr(split));
   CH_FUZZ_CHECK(!ch::fuzz::refuses([&] { sink.finish(); }));

@@ -66,10 +66,10 @@ inline std::pair<std::string_view, std::string_view> split_once(std::string_view
 }  // namespace ch::fuzz
 
 // An oracle: traps (a crash libFuzzer records with the input) when `cond` is false.
-#define CH_FUZZ_CHECK(cond)                                                                 \
-  do {                                                                                      \
-    if (!(cond)) {                                                                          \
+#define CH_FUZZ_CHECK(cond)                                                                       \
+  do {                                                                                            \
+    if (!(cond)) {                                                                                \
       std::fprintf(stderr, "==ch-fuzz== oracle failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-      __builtin_trap();                                                                     \
-    }                                                                                       \
+      __builtin_trap();                                                                           \
+    }                                                                                             \
   } while (0)

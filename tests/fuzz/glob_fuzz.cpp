@@ -16,8 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   bool repo_valid = ch::registry::auth::repo_glob_valid(pattern);
   bool repo_match = false;
-  bool refused = ch::fuzz::refuses(
-      [&] { repo_match = ch::registry::auth::repo_glob_match(pattern, name); });
+  bool refused =
+      ch::fuzz::refuses([&] { repo_match = ch::registry::auth::repo_glob_match(pattern, name); });
   if (literal) {
     CH_FUZZ_CHECK(repo_valid && !refused);
     CH_FUZZ_CHECK(repo_match == (pattern == name));

@@ -32,7 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ch::fuzz::refuses([&] { json = index.to_json(); });
 
   ch::repo::IndexFile again;
-  CH_FUZZ_CHECK(!ch::fuzz::refuses([&] { again = ch::repo::IndexFile::parse(yaml, "index.yaml"); }));
+  CH_FUZZ_CHECK(
+      !ch::fuzz::refuses([&] { again = ch::repo::IndexFile::parse(yaml, "index.yaml"); }));
   std::size_t versions_again = 0;
   for (const auto& [name, entries] : again.entries) versions_again += entries.size();
   CH_FUZZ_CHECK(versions_again == versions);

@@ -39,7 +39,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   CH_FUZZ_CHECK(!ch::fuzz::refuses([&] { again = ch::oci::parse_manifest(written); }));
   CH_FUZZ_CHECK(same(again.config, m.config));
   CH_FUZZ_CHECK(again.layers.size() == m.layers.size());
-  for (std::size_t i = 0; i < m.layers.size(); ++i) CH_FUZZ_CHECK(same(again.layers[i], m.layers[i]));
+  for (std::size_t i = 0; i < m.layers.size(); ++i)
+    CH_FUZZ_CHECK(same(again.layers[i], m.layers[i]));
   CH_FUZZ_CHECK(again.annotations == m.annotations);
   return 0;
 }

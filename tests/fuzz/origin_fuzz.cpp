@@ -51,12 +51,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const ch::client::Origin http{"http", "localhost", 5000};
   ch::client::Origin handed;
   if (!ch::fuzz::refuses([&] {
-        handed = ch::client::check_handed_url(https, in, "upload location",
-                                              ch::ErrorCode::kNetwork);
+        handed =
+            ch::client::check_handed_url(https, in, "upload location", ch::ErrorCode::kNetwork);
       }))
     CH_FUZZ_CHECK(handed.scheme == "https");
-  ch::fuzz::refuses([&] {
-    ch::client::check_handed_url(http, in, "upload location", ch::ErrorCode::kNetwork);
-  });
+  ch::fuzz::refuses(
+      [&] { ch::client::check_handed_url(http, in, "upload location", ch::ErrorCode::kNetwork); });
   return 0;
 }

@@ -19,30 +19,47 @@ using ch::registry::api::RouteKind;
 std::string rebuild(const Route& r, bool slash) {
   std::string s = slash ? "/" : "";
   switch (r.kind) {
-    case RouteKind::kHealth: return "/healthz";
-    case RouteKind::kMetrics: return "/metrics";
-    case RouteKind::kAdminGc: return "/_charthouse/gc";
-    case RouteKind::kToken: return "/token";
-    case RouteKind::kBase: return "/v2" + s;
-    case RouteKind::kCatalog: return "/v2/_catalog";
-    case RouteKind::kUploadStart: return "/v2/" + r.name + "/blobs/uploads" + s;
-    case RouteKind::kUpload: return "/v2/" + r.name + "/blobs/uploads/" + r.ref;
-    case RouteKind::kBlob: return "/v2/" + r.name + "/blobs/" + r.ref;
-    case RouteKind::kManifest: return "/v2/" + r.name + "/manifests/" + r.ref;
-    case RouteKind::kTags: return "/v2/" + r.name + "/tags/list";
-    case RouteKind::kReferrers: return "/v2/" + r.name + "/referrers/" + r.ref;
+    case RouteKind::kHealth:
+      return "/healthz";
+    case RouteKind::kMetrics:
+      return "/metrics";
+    case RouteKind::kAdminGc:
+      return "/_charthouse/gc";
+    case RouteKind::kToken:
+      return "/token";
+    case RouteKind::kBase:
+      return "/v2" + s;
+    case RouteKind::kCatalog:
+      return "/v2/_catalog";
+    case RouteKind::kUploadStart:
+      return "/v2/" + r.name + "/blobs/uploads" + s;
+    case RouteKind::kUpload:
+      return "/v2/" + r.name + "/blobs/uploads/" + r.ref;
+    case RouteKind::kBlob:
+      return "/v2/" + r.name + "/blobs/" + r.ref;
+    case RouteKind::kManifest:
+      return "/v2/" + r.name + "/manifests/" + r.ref;
+    case RouteKind::kTags:
+      return "/v2/" + r.name + "/tags/list";
+    case RouteKind::kReferrers:
+      return "/v2/" + r.name + "/referrers/" + r.ref;
     case RouteKind::kApiChartVersion:
       return "/api/" + r.name + "/charts/" + r.ref + "/" + r.version + s;
-    case RouteKind::kApiChart: return "/api/" + r.name + "/charts/" + r.ref + s;
-    case RouteKind::kApiCharts: return "/api/" + r.name + "/charts" + s;
-    case RouteKind::kIndex: return "/" + r.name + "/index.yaml";
+    case RouteKind::kApiChart:
+      return "/api/" + r.name + "/charts/" + r.ref + s;
+    case RouteKind::kApiCharts:
+      return "/api/" + r.name + "/charts" + s;
+    case RouteKind::kIndex:
+      return "/" + r.name + "/index.yaml";
     case RouteKind::kChartFile:
       return "/" + r.name + "/charts/" + r.ref + ".tgz" + (r.prov ? ".prov" : "");
   }
   __builtin_trap();
 }
 
-bool one_segment(const std::string& s) { return !s.empty() && s.find('/') == std::string::npos; }
+bool one_segment(const std::string& s) {
+  return !s.empty() && s.find('/') == std::string::npos;
+}
 
 // The former regex dispatch. Only run on short paths: std::regex recurses per character.
 std::optional<Route> former(const std::string& path) {
@@ -92,8 +109,8 @@ std::optional<Route> former(const std::string& path) {
 
 bool same(const std::optional<Route>& a, const std::optional<Route>& b) {
   if (!a || !b) return !a && !b;
-  return a->kind == b->kind && a->name == b->name && a->ref == b->ref &&
-         a->version == b->version && a->prov == b->prov;
+  return a->kind == b->kind && a->name == b->name && a->ref == b->ref && a->version == b->version &&
+         a->prov == b->prov;
 }
 
 }  // namespace
@@ -139,8 +156,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::optional<Route> old = former(std::string(in));
     // Known, intended divergence: the former "/blobs/uploads/?([^/]*)" also read
     // "/v2/<name>/blobs/uploadsX" as upload "X"; match_route reads it as blob "uploadsX".
-    bool uploads_glued = old && old->kind == RouteKind::kUpload &&
-                         !in.ends_with("/blobs/uploads/" + old->ref);
+    bool uploads_glued =
+        old && old->kind == RouteKind::kUpload && !in.ends_with("/blobs/uploads/" + old->ref);
     if (!uploads_glued) CH_FUZZ_CHECK(same(r, old));
   }
   return 0;

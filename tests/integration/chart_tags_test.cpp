@@ -15,9 +15,9 @@
 
 #include "core/digest.hpp"
 #include "core/file.hpp"
+#include "helm_tools.hpp"
 #include "http_client.hpp"
 #include "process.hpp"
-#include "helm_tools.hpp"
 #include "testing.hpp"
 
 namespace ch {
@@ -61,12 +61,12 @@ class ChartTags : public ::testing::TestWithParam<Peer> {
       host_ = "127.0.0.1:" + std::to_string(port);
     } else {
       host_ = "127.0.0.1:" + std::to_string(testing::free_port());
-      testing::write(w / "dist.yml", "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n"
-                                     "    rootdirectory: " +
-                                         (w / "dist").string() + "\nhttp:\n  addr: " + host_ +
-                                         "\n");
-      server_ = std::make_unique<testing::Process>(std::vector<std::string>{
-          "/usr/bin/docker-registry", "serve", (w / "dist.yml").string()});
+      testing::write(w / "dist.yml",
+                     "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n"
+                     "    rootdirectory: " +
+                         (w / "dist").string() + "\nhttp:\n  addr: " + host_ + "\n");
+      server_ = std::make_unique<testing::Process>(
+          std::vector<std::string>{"/usr/bin/docker-registry", "serve", (w / "dist.yml").string()});
       bool up = false;
       for (int i = 0; i < 200 && !up; ++i) {
         try {
@@ -116,14 +116,13 @@ class ChartTags : public ::testing::TestWithParam<Peer> {
   // A blob uploaded the way every registry takes it: POST, then PUT ?digest= with the body.
   json put_blob(const std::string& repo, const std::string& media_type, const std::string& data) {
     std::string d = digest_of(data).str();
-    auto start = http_.request("POST", "http://" + host_ + "/v2/" + repo + "/blobs/uploads/", {},
-                               "");
+    auto start =
+        http_.request("POST", "http://" + host_ + "/v2/" + repo + "/blobs/uploads/", {}, "");
     EXPECT_EQ(start.status, 202) << start.body;
     std::string location = start.header("location");
     if (location.rfind("/", 0) == 0) location = "http://" + host_ + location;
     location += (location.find('?') == std::string::npos ? "?" : "&") + std::string("digest=") + d;
-    auto put =
-        http_.request("PUT", location, {"Content-Type: application/octet-stream"}, data);
+    auto put = http_.request("PUT", location, {"Content-Type: application/octet-stream"}, data);
     EXPECT_EQ(put.status, 201) << put.body;
     return {{"mediaType", media_type}, {"digest", d}, {"size", data.size()}};
   }
@@ -139,7 +138,8 @@ class ChartTags : public ::testing::TestWithParam<Peer> {
     json config = put_blob(repo, kImageConfig,
                            "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":"
                            "\"layers\",\"diff_ids\":[]}}");
-    json layer = put_blob(repo, "application/vnd.oci.image.layer.v1.tar+gzip", "not really a layer");
+    json layer =
+        put_blob(repo, "application/vnd.oci.image.layer.v1.tar+gzip", "not really a layer");
     json m = {{"schemaVersion", 2},
               {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
               {"config", config},
@@ -196,8 +196,8 @@ TEST_P(ChartTags, RangePullTakesTheHighestChartAndSaysWhichTagsItSkipped) {
   auto dest = tmp_.path() / "dest";
   stdfs::create_directories(dest);
   size_t mark = GetParam() == Peer::kServe ? server_->stderr_text().size() : 0;
-  auto r = ch({"pull", "oci://" + host_ + "/apps/app", "--version", ">=1.0.0", "-d",
-               dest.string()});
+  auto r =
+      ch({"pull", "oci://" + host_ + "/apps/app", "--version", ">=1.0.0", "-d", dest.string()});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(testing::list_files(dest), (std::vector<std::string>{"app-1.5.0.tgz"}));
   EXPECT_EQ(testing::read(dest / "app-1.5.0.tgz"),
@@ -260,10 +260,11 @@ TEST_P(ChartTags, ExactVersionOfAnImageIsAClearError) {
     auto r = ch(args);
     EXPECT_EQ(r.code, 1);
     // Helm's message, then what the tag holds.
-    EXPECT_EQ(r.err, "Error: could not load config with mediatype "
-                     "application/vnd.cncf.helm.config.v1+json: " +
-                         host_ + "/apps/app:2.0.0 holds a container image (" + kImageConfig +
-                         "), not a Helm chart\n");
+    EXPECT_EQ(r.err,
+              "Error: could not load config with mediatype "
+              "application/vnd.cncf.helm.config.v1+json: " +
+                  host_ + "/apps/app:2.0.0 holds a container image (" + kImageConfig +
+                  "), not a Helm chart\n");
     EXPECT_TRUE(testing::list_files(dest).empty());
   }
   auto r = ch({"show", "values", "oci://" + host_ + "/apps/app:3.0.0"});
@@ -276,9 +277,10 @@ TEST_P(ChartTags, ExactVersionOfAnImageIsAClearError) {
   r = ch({"pull", "oci://" + host_ + "/apps/app", "--version", "^2", "-d", dest.string()});
   EXPECT_EQ(r.code, 1);
   std::string skipped = expected_skips()[1].substr(std::string("Warning: skipping ").size());
-  EXPECT_EQ(r.err, "Error: Could not locate a version matching provided version string ^2\n"
-                   "skipped " +
-                       skipped + "\n");
+  EXPECT_EQ(r.err,
+            "Error: Could not locate a version matching provided version string ^2\n"
+            "skipped " +
+                skipped + "\n");
   EXPECT_TRUE(testing::list_files(dest).empty());
 }
 
@@ -289,8 +291,8 @@ TEST_P(ChartTags, DependencyUpdateLocksTheChartNotTheImage) {
                  "apiVersion: v2\nname: parent\nversion: 1.0.0\ndependencies:\n- name: app\n"
                  "  version: \">=1.0.0\"\n  repository: oci://" +
                      host_ + "/apps\n");
-  auto r = run({CH_BINARY, "dependency", "update", parent.string(), "--plain-http"}, tmp_.path(),
-               env());
+  auto r =
+      run({CH_BINARY, "dependency", "update", parent.string(), "--plain-http"}, tmp_.path(), env());
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_EQ(testing::list_files(parent / "charts"), (std::vector<std::string>{"app-1.5.0.tgz"}));
   std::string lock = testing::read(parent / "Chart.lock");
@@ -298,7 +300,8 @@ TEST_P(ChartTags, DependencyUpdateLocksTheChartNotTheImage) {
             std::string::npos)
       << lock;
   std::vector<std::string> expected;
-  for (const std::string& line : expected_skips()) expected.push_back(line + " (dependency \"app\")");
+  for (const std::string& line : expected_skips())
+    expected.push_back(line + " (dependency \"app\")");
   EXPECT_EQ(lines_starting(r.err, "Warning: "), expected) << r.err;
   EXPECT_NE(r.err.find("Pulled: " + host_ + "/apps/app:1.5.0\n"), std::string::npos) << r.err;
   // The real Helm 4.1.4 locks the image's version and fails to download it.
@@ -306,13 +309,13 @@ TEST_P(ChartTags, DependencyUpdateLocksTheChartNotTheImage) {
   testing::write_chart(theirs, "parent", "1.0.0");
   stdfs::copy_file(parent / "Chart.yaml", theirs / "Chart.yaml",
                    stdfs::copy_options::overwrite_existing);
-  auto helm = run({kHelm4, "dependency", "update", theirs.string(), "--plain-http"}, tmp_.path(),
-                  env());
+  auto helm =
+      run({kHelm4, "dependency", "update", theirs.string(), "--plain-http"}, tmp_.path(), env());
   EXPECT_NE(helm.code, 0) << helm.out << helm.err;
 }
 
-INSTANTIATE_TEST_SUITE_P(Peers, ChartTags,
-                         ::testing::Values(Peer::kServe, Peer::kDistribution), peer_name);
+INSTANTIATE_TEST_SUITE_P(Peers, ChartTags, ::testing::Values(Peer::kServe, Peer::kDistribution),
+                         peer_name);
 
 }  // namespace
 }  // namespace ch

@@ -15,8 +15,8 @@
 
 #include "core/digest.hpp"
 #include "core/file.hpp"
-#include "process.hpp"
 #include "helm_tools.hpp"
+#include "process.hpp"
 #include "testing.hpp"
 
 namespace ch {
@@ -78,9 +78,10 @@ class HelmWords : public ::testing::Test {
 
 TEST_F(HelmWords, ThingsThatAreNotThere) {
   start();
-  auto p = tool(CH_BINARY, {"push", package("demo", "1.0.0").string(), "oci://" + host_ + "/charts",
-                            "--plain-http"},
-                "ch");
+  auto p = tool(
+      CH_BINARY,
+      {"push", package("demo", "1.0.0").string(), "oci://" + host_ + "/charts", "--plain-http"},
+      "ch");
   ASSERT_EQ(p.code, 0) << p.err;
   std::string missing_digest = "sha256:" + std::string(64, 'a');
   struct Case {
@@ -118,8 +119,7 @@ TEST_F(HelmWords, ThingsThatAreNotThere) {
         << h4.err;
     // ...and the HTTP exchange on a second line, for whoever debugs it.
     std::string second = mine.err.substr(mine.err.find('\n') + 1);
-    EXPECT_EQ(second.rfind("GET \"" + c.url + "\": response status code 404: ", 0), 0u)
-        << mine.err;
+    EXPECT_EQ(second.rfind("GET \"" + c.url + "\": response status code 404: ", 0), 0u) << mine.err;
     EXPECT_EQ(mine.out, "");
   }
   // A repository that is not there, asked for a range: Helm lists its tags and prints the
@@ -127,8 +127,8 @@ TEST_F(HelmWords, ThingsThatAreNotThere) {
   // only in oras-go v1's wording).
   for (std::vector<std::string> args :
        {std::vector<std::string>{"pull", "oci://" + host_ + "/charts/nothing", "--plain-http"},
-        std::vector<std::string>{"show", "chart", "oci://" + host_ + "/charts/nothing",
-                                 "--version", "^1", "--plain-http"}}) {
+        std::vector<std::string>{"show", "chart", "oci://" + host_ + "/charts/nothing", "--version",
+                                 "^1", "--plain-http"}}) {
     auto mine = tool(CH_BINARY, args, "ch");
     auto h4 = tool(kHelm4, args, "h4");
     auto h3 = tool(kHelm3, args, "h3");
@@ -145,9 +145,10 @@ TEST_F(HelmWords, ThingsThatAreNotThere) {
 
 TEST_F(HelmWords, PullByDigestNamesTheFileAsHelm4Does) {
   start();
-  auto p = tool(CH_BINARY, {"push", package("demo", "1.0.0").string(), "oci://" + host_ + "/charts",
-                            "--plain-http"},
-                "ch");
+  auto p = tool(
+      CH_BINARY,
+      {"push", package("demo", "1.0.0").string(), "oci://" + host_ + "/charts", "--plain-http"},
+      "ch");
   ASSERT_EQ(p.code, 0) << p.err;
   std::string digest = line_with(p.err, "Digest: ");
   ASSERT_TRUE(Digest::is_valid(digest)) << p.err;
@@ -200,17 +201,15 @@ std::string masked_tokens(std::string config) {
 TEST_F(HelmWords, LoginToATokenServerKeepsTheIdentityTokenAsHelm3Does) {
   auto htpasswd = tmp_.path() / "htpasswd";
   ASSERT_EQ(run({"/usr/bin/htpasswd", "-bcB", htpasswd.string(), "alice", "wonderland"}).code, 0);
-  testing::write(tmp_.path() / "access.yaml",
-                 "users:\n  alice: {pull: [\"*\"], push: [\"*\"]}\n");
+  testing::write(tmp_.path() / "access.yaml", "users:\n  alice: {pull: [\"*\"], push: [\"*\"]}\n");
   start({"--auth", "token", "--htpasswd", htpasswd.string(), "--access",
          (tmp_.path() / "access.yaml").string()});
-  auto h3 = tool(kHelm3, {"registry", "login", host_, "-u", "alice", "-p", "wonderland",
-                          "--insecure"},
-                 "h3");
+  auto h3 = tool(
+      kHelm3, {"registry", "login", host_, "-u", "alice", "-p", "wonderland", "--insecure"}, "h3");
   ASSERT_EQ(h3.code, 0) << h3.err;
   auto mine =
-      tool(CH_BINARY, {"registry", "login", host_, "-u", "alice", "-p", "wonderland", "--plain-http"},
-           "ch");
+      tool(CH_BINARY,
+           {"registry", "login", host_, "-u", "alice", "-p", "wonderland", "--plain-http"}, "ch");
   ASSERT_EQ(mine.code, 0) << mine.err;
   EXPECT_EQ(mine.err, h3.err);  // the --password warning and "Login Succeeded"
   auto theirs_file = tmp_.path() / "h3/hc/registry/config.json";
@@ -219,8 +218,9 @@ TEST_F(HelmWords, LoginToATokenServerKeepsTheIdentityTokenAsHelm3Does) {
   std::string mine_config = testing::read(mine_file);
   // {"auths": {"HOST": {"identitytoken": "…"}}}, tab-indented, no password anywhere.
   EXPECT_EQ(masked_tokens(mine_config), masked_tokens(theirs_config));
-  EXPECT_EQ(masked_tokens(mine_config), "{\n\t\"auths\": {\n\t\t\"" + host_ +
-                                            "\": {\n\t\t\t\"identitytoken\": \"<token>\"\n\t\t}\n\t}\n}");
+  EXPECT_EQ(masked_tokens(mine_config),
+            "{\n\t\"auths\": {\n\t\t\"" + host_ +
+                "\": {\n\t\t\t\"identitytoken\": \"<token>\"\n\t\t}\n\t}\n}");
   EXPECT_EQ(mine_config.find("wonderland"), std::string::npos);
   EXPECT_EQ(mine_config.find("YWxpY2U6d29uZGVybGFuZA"), std::string::npos);
   struct stat st {};
@@ -231,27 +231,27 @@ TEST_F(HelmWords, LoginToATokenServerKeepsTheIdentityTokenAsHelm3Does) {
   // charthouse with its own login and with Helm 3's, and both Helms with charthouse's.
   auto tgz = package("demo", "1.0.0");
   size_t mark = server_->stderr_text().size();
-  auto p = tool(CH_BINARY, {"push", tgz.string(), "oci://" + host_ + "/charts", "--plain-http"},
-                "ch");
+  auto p =
+      tool(CH_BINARY, {"push", tgz.string(), "oci://" + host_ + "/charts", "--plain-http"}, "ch");
   ASSERT_EQ(p.code, 0) << p.err;
   EXPECT_NE(server_->stderr_text().substr(mark).find("\"POST /token "), std::string::npos);
   for (std::string home : {"ch", "h3"}) {
     auto dest = tmp_.path() / ("pulled-" + home);
     stdfs::create_directories(dest);
-    auto r = tool(CH_BINARY,
-                  {"pull", "oci://" + host_ + "/charts/demo:1.0.0", "-d", dest.string(),
-                   "--plain-http"},
-                  home);
+    auto r =
+        tool(CH_BINARY,
+             {"pull", "oci://" + host_ + "/charts/demo:1.0.0", "-d", dest.string(), "--plain-http"},
+             home);
     ASSERT_EQ(r.code, 0) << home << ": " << r.err;
     EXPECT_EQ(testing::read(dest / "demo-1.0.0.tgz"), testing::read(tgz));
   }
   for (const std::string& helm : {kHelm3, kHelm4}) {
     auto dest = tmp_.path() / ("helm-pulled-" + std::to_string(helm == kHelm3));
     stdfs::create_directories(dest);
-    auto r = tool(helm,
-                  {"pull", "oci://" + host_ + "/charts/demo:1.0.0", "-d", dest.string(),
-                   "--plain-http"},
-                  "ch");
+    auto r =
+        tool(helm,
+             {"pull", "oci://" + host_ + "/charts/demo:1.0.0", "-d", dest.string(), "--plain-http"},
+             "ch");
     ASSERT_EQ(r.code, 0) << helm << ": " << r.err;
     EXPECT_EQ(testing::read(dest / "demo-1.0.0.tgz"), testing::read(tgz));
   }
@@ -261,13 +261,12 @@ TEST_F(HelmWords, LoginToABasicAuthRegistryWritesHelm3sFile) {
   auto htpasswd = tmp_.path() / "htpasswd";
   ASSERT_EQ(run({"/usr/bin/htpasswd", "-bcB", htpasswd.string(), "alice", "wonderland"}).code, 0);
   start({"--auth", "htpasswd", "--htpasswd", htpasswd.string()});
-  auto h3 = tool(kHelm3, {"registry", "login", host_, "-u", "alice", "-p", "wonderland",
-                          "--insecure"},
-                 "h3");
+  auto h3 = tool(
+      kHelm3, {"registry", "login", host_, "-u", "alice", "-p", "wonderland", "--insecure"}, "h3");
   ASSERT_EQ(h3.code, 0) << h3.err;
   auto mine =
-      tool(CH_BINARY, {"registry", "login", host_, "-u", "alice", "-p", "wonderland", "--plain-http"},
-           "ch");
+      tool(CH_BINARY,
+           {"registry", "login", host_, "-u", "alice", "-p", "wonderland", "--plain-http"}, "ch");
   ASSERT_EQ(mine.code, 0) << mine.err;
   // No token server, no identity token: the username and password, byte for byte as Helm.
   EXPECT_EQ(testing::read(tmp_.path() / "ch/hc/registry/config.json"),
@@ -295,7 +294,8 @@ TEST_F(HelmWords, DependencyUpdateRefreshesOnlyTheRepositoriesTheChartUses) {
     testing::write(w / home / "hc/repositories.yaml", repos);
     // Helm needs some cached index for every configured repository, even one it cannot
     // refresh: "down" was reachable once.
-    testing::write(w / home / "hk/repository/down-index.yaml", testing::read(w / "site/index.yaml"));
+    testing::write(w / home / "hk/repository/down-index.yaml",
+                   testing::read(w / "site/index.yaml"));
     testing::write(w / home / "chart/Chart.yaml",
                    "apiVersion: v2\nname: parent\nversion: 1.0.0\ndependencies:\n- name: dep\n"
                    "  version: \">=0.1.0\"\n  repository: " +
@@ -320,7 +320,8 @@ TEST_F(HelmWords, DependencyUpdateRefreshesOnlyTheRepositoriesTheChartUses) {
     auto helm = tool(home == "h3" ? kHelm3 : kHelm4,
                      {"dependency", "update", (w / home / "chart").string()}, home);
     ASSERT_EQ(helm.code, 0) << helm.out << helm.err;
-    EXPECT_EQ(testing::list_files(w / home / "chart/charts"), testing::list_files(w / "ch/chart/charts"));
+    EXPECT_EQ(testing::list_files(w / home / "chart/charts"),
+              testing::list_files(w / "ch/chart/charts"));
     for (const std::string& line :
          {std::string("Hang tight while we grab the latest from your chart repositories...\n"),
           std::string("...Successfully got an update from the \"used\" chart repository\n"),

@@ -12,8 +12,8 @@
 
 #include "core/digest.hpp"
 #include "core/file.hpp"
-#include "process.hpp"
 #include "helm_tools.hpp"
+#include "process.hpp"
 #include "testing.hpp"
 
 namespace ch {

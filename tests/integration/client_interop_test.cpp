@@ -11,9 +11,9 @@
 
 #include "core/digest.hpp"
 #include "core/file.hpp"
+#include "helm_tools.hpp"
 #include "http_client.hpp"
 #include "process.hpp"
-#include "helm_tools.hpp"
 #include "testing.hpp"
 
 namespace ch {
@@ -207,8 +207,7 @@ TEST_P(ClientInterop, PushPullShowBothDirections) {
           << config;
     } else {
       // A token server's identity token is kept instead of the password, as Helm 3 does.
-      EXPECT_NE(config.find("\"" + host_ + "\": {\n\t\t\t\"identitytoken\": \""),
-                std::string::npos)
+      EXPECT_NE(config.find("\"" + host_ + "\": {\n\t\t\t\"identitytoken\": \""), std::string::npos)
           << config;
       EXPECT_EQ(config.find("YWxpY2U6d29uZGVybGFuZA=="), std::string::npos) << config;
     }

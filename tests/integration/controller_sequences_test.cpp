@@ -30,9 +30,9 @@
 #include "core/file.hpp"
 #include "core/percent.hpp"
 #include "core/semver.hpp"
+#include "helm_tools.hpp"
 #include "http_client.hpp"
 #include "process.hpp"
-#include "helm_tools.hpp"
 #include "testing.hpp"
 
 namespace ch {

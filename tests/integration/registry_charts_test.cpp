@@ -6,9 +6,9 @@
 
 #include "core/digest.hpp"
 #include "core/file.hpp"
+#include "helm_tools.hpp"
 #include "http_client.hpp"
 #include "process.hpp"
-#include "helm_tools.hpp"
 #include "testing.hpp"
 
 namespace ch {

@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "core/file.hpp"
-#include "process.hpp"
 #include "helm_tools.hpp"
+#include "process.hpp"
 #include "testing.hpp"
 
 namespace ch {

@@ -29,8 +29,9 @@ TEST(StatusWords, RegistryErrorsAsOrasGoPrintsThem) {
   const std::string prefix = "GET \"http://r.example/v2/x/tags/list\": response status code ";
   EXPECT_EQ(status_text(404, R"({"errors":[{"code":"NAME_UNKNOWN","message":"repository name )"
                              R"(not known to registry","detail":{"name":"charts/nothing"}}]})"),
-            prefix + "404: name unknown: repository name not known to registry: "
-                     "map[name:charts/nothing]");
+            prefix +
+                "404: name unknown: repository name not known to registry: "
+                "map[name:charts/nothing]");
   // No detail, a null detail, or no message: no ": detail" part.
   EXPECT_EQ(status_text(404, R"({"errors":[{"code":"MANIFEST_UNKNOWN","message":"gone"}]})"),
             prefix + "404: manifest unknown: gone");
@@ -39,14 +40,18 @@ TEST(StatusWords, RegistryErrorsAsOrasGoPrintsThem) {
   EXPECT_EQ(status_text(404, R"({"errors":[{"code":"X","detail":{"a":1}}]})"), prefix + "404: x");
   // Go's %v of decoded JSON: sorted map keys, arrays spaced, float64 numbers, <nil>.
   EXPECT_EQ(
-      status_text(401, R"({"errors":[{"code":"UNAUTHORIZED","message":"authentication required",)"
-                       R"("detail":[{"Type":"repository","Name":"a/b","Action":"pull","Class":""}]}]})"),
-      prefix + "401: unauthorized: authentication required: "
-               "[map[Action:pull Class: Name:a/b Type:repository]]");
-  EXPECT_EQ(status_text(400, R"({"errors":[{"code":"C","message":"m","detail":)"
-                             R"({"n":[1,1.5,123456,1000000,1234567,0.0001,0.00001,-2,true,null]}}]})"),
-            prefix + "400: c: m: map[n:[1 1.5 123456 1e+06 1.234567e+06 0.0001 1e-05 -2 true "
-                     "<nil>]]");
+      status_text(401,
+                  R"({"errors":[{"code":"UNAUTHORIZED","message":"authentication required",)"
+                  R"("detail":[{"Type":"repository","Name":"a/b","Action":"pull","Class":""}]}]})"),
+      prefix +
+          "401: unauthorized: authentication required: "
+          "[map[Action:pull Class: Name:a/b Type:repository]]");
+  EXPECT_EQ(
+      status_text(400, R"({"errors":[{"code":"C","message":"m","detail":)"
+                       R"({"n":[1,1.5,123456,1000000,1234567,0.0001,0.00001,-2,true,null]}}]})"),
+      prefix +
+          "400: c: m: map[n:[1 1.5 123456 1e+06 1.234567e+06 0.0001 1e-05 -2 true "
+          "<nil>]]");
   EXPECT_EQ(status_text(400, R"({"errors":[{"code":"C","message":"m","detail":"text"},)"
                              R"({"code":"D","message":"n"}]})"),
             prefix + "400: c: m: text; d: n");
@@ -72,11 +77,12 @@ TEST(NonChartDescription, SaysWhatATagHolds) {
                 manifest(image_manifest("application/vnd.oci.image.config.v1+json"), oci)),
             "a container image (application/vnd.oci.image.config.v1+json)");
   // The media type from the document when the registry's Content-Type says nothing useful.
-  EXPECT_EQ(actions::non_chart_description(manifest(
-                image_manifest("application/vnd.docker.container.image.v1+json",
-                               R"("mediaType":"application/vnd.docker.distribution.manifest.v2+json",)"),
-                "application/json")),
-            "a container image (application/vnd.docker.container.image.v1+json)");
+  EXPECT_EQ(
+      actions::non_chart_description(manifest(
+          image_manifest("application/vnd.docker.container.image.v1+json",
+                         R"("mediaType":"application/vnd.docker.distribution.manifest.v2+json",)"),
+          "application/json")),
+      "a container image (application/vnd.docker.container.image.v1+json)");
   EXPECT_EQ(actions::non_chart_description(
                 manifest(image_manifest("application/vnd.oci.empty.v1+json",
                                         R"("artifactType":"application/vnd.example.sbom",)"),
@@ -86,20 +92,20 @@ TEST(NonChartDescription, SaysWhatATagHolds) {
   std::string child =
       R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:)" +
       std::string(64, 'b') + R"(","size":10)";
-  EXPECT_EQ(actions::non_chart_description(manifest(
-                R"({"schemaVersion":2,"manifests":[)" + child +
-                    R"(,"platform":{"architecture":"arm64","os":"linux"}}]})",
-                index_type)),
+  EXPECT_EQ(actions::non_chart_description(
+                manifest(R"({"schemaVersion":2,"manifests":[)" + child +
+                             R"(,"platform":{"architecture":"arm64","os":"linux"}}]})",
+                         index_type)),
             "a multi-platform container image (application/vnd.oci.image.index.v1+json)");
   // An index without platforms (or only buildx's unknown/unknown attestations) may hold a
   // chart: only its children can tell.
   EXPECT_EQ(actions::non_chart_description(
                 manifest(R"({"schemaVersion":2,"manifests":[)" + child + "}]}", index_type)),
             "");
-  EXPECT_EQ(actions::non_chart_description(manifest(
-                R"({"schemaVersion":2,"manifests":[)" + child +
-                    R"(,"platform":{"architecture":"unknown","os":"unknown"}}]})",
-                index_type)),
+  EXPECT_EQ(actions::non_chart_description(
+                manifest(R"({"schemaVersion":2,"manifests":[)" + child +
+                             R"(,"platform":{"architecture":"unknown","os":"unknown"}}]})",
+                         index_type)),
             "");
   EXPECT_EQ(actions::non_chart_description(manifest("hello", "text/plain")),
             "content of type text/plain");

@@ -6,10 +6,10 @@
 
 #include "client/credential_key.hpp"
 #include "core/error.hpp"
+#include "core/helmpath.hpp"
 #include "core/percent.hpp"
 #include "oci/reference.hpp"
 #include "registry/store/layout.hpp"
-#include "core/helmpath.hpp"
 
 namespace ch {
 namespace {

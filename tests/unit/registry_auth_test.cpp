@@ -10,12 +10,12 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "core/base64.hpp"
 #include "core/error.hpp"
-#include "core/random.hpp"
 #include "core/file.hpp"
+#include "core/random.hpp"
 #include "registry/auth/access.hpp"
 #include "registry/auth/auth.hpp"
-#include "core/base64.hpp"
 #include "registry/auth/htpasswd.hpp"
 #include "registry/auth/jwt.hpp"
 #include "testing.hpp"

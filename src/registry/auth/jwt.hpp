@@ -61,5 +61,4 @@ class SigningKey {
 std::string check_claims(const Claims& claims, std::string_view issuer, std::string_view audience,
                          std::int64_t now, std::int64_t leeway_seconds = 0);
 
-
 }  // namespace ch::registry::auth

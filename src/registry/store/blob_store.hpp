@@ -1,7 +1,7 @@
-// Content-addressed blob storage behind an interface (docs/architecture.md, "The storage seam"): blobs
-// are files shared by all repositories; uploads stream into a session file while being
-// hashed in the same pass, then are fsynced and renamed into place, so a reader never sees
-// a partial blob and a crash leaves at most an orphan upload.
+// Content-addressed blob storage behind an interface (docs/architecture.md, "The storage seam"):
+// blobs are files shared by all repositories; uploads stream into a session file while being hashed
+// in the same pass, then are fsynced and renamed into place, so a reader never sees a partial blob
+// and a crash leaves at most an orphan upload.
 #pragma once
 
 #include <chrono>

@@ -1,5 +1,6 @@
-// Where the registry keeps things on disk (docs/architecture.md, "The storage seam"): content-addressed
-// blobs shared by all repositories, and uploads streamed next to them before the rename.
+// Where the registry keeps things on disk (docs/architecture.md, "The storage seam"):
+// content-addressed blobs shared by all repositories, and uploads streamed next to them before the
+// rename.
 #pragma once
 
 #include <filesystem>
