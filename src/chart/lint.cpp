@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "chart/loader.hpp"
 #include "chart/metadata.hpp"
 #include "core/error.hpp"
 #include "core/file.hpp"
@@ -166,6 +167,52 @@ std::string severity_label(Severity s) {
   return "ERROR";
 }
 
+namespace {
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
+  return out;
+}
+
+// Helm's dependency rules (pkg/lint/rules/dependencies.go), reported against the chart's
+// absolute directory: subcharts in charts/ that Chart.yaml does not declare (error) and
+// declared dependencies absent from charts/ (warning). A chart that does not load (names or
+// aliases used twice among others) is one error with an empty path, as in Helm.
+template <typename Add>
+void lint_dependencies(const stdfs::path& dir, Add&& add) {
+  std::error_code ec;
+  stdfs::path abs = stdfs::absolute(dir, ec).lexically_normal();
+  std::string where = abs.string();
+  while (where.size() > 1 && where.back() == '/') where.pop_back();
+  Chart c;
+  try {
+    c = load_dir(dir);
+  } catch (const Error& e) {
+    add(Severity::kError, "", std::string("unable to load chart\n\t") + e.what());
+    return;
+  }
+  std::vector<std::string> undeclared, absent;
+  for (const Chart& sub : c.subcharts) {
+    bool declared = false;
+    for (const auto& d : c.metadata.dependencies) declared = declared || d.name == sub.name();
+    if (!declared) undeclared.push_back(sub.name());
+  }
+  for (const auto& d : c.metadata.dependencies) {
+    bool present = false;
+    for (const Chart& sub : c.subcharts) present = present || sub.name() == d.name;
+    if (!present) absent.push_back(d.name);
+  }
+  if (!undeclared.empty())
+    add(Severity::kError, where,
+        "chart metadata is missing these dependencies: " + join_names(undeclared));
+  if (!absent.empty())
+    add(Severity::kWarning, where,
+        "chart directory is missing these dependencies: " + join_names(absent));
+}
+
+}  // namespace
+
 std::vector<LintMessage> lint_chart_dir(const stdfs::path& dir) {
   std::vector<LintMessage> out;
   auto add = [&](Severity sev, std::string path, std::string text) {
@@ -263,6 +310,7 @@ std::vector<LintMessage> lint_chart_dir(const stdfs::path& dir) {
       add(Severity::kError, "values.yaml", std::string("unable to parse YAML: ") + e.what());
     }
   }
+  lint_dependencies(dir, add);
   return out;
 }
 

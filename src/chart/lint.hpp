@@ -1,5 +1,5 @@
-// `helm lint` rules for Chart.yaml (and the presence of values.yaml): each finding with
-// Helm's severity and message.
+// `helm lint` rules for Chart.yaml, values.yaml and the chart's dependencies (declared in
+// Chart.yaml against present in charts/): each finding with Helm's severity and message.
 #pragma once
 
 #include <filesystem>
@@ -12,7 +12,7 @@ enum class Severity { kInfo, kWarning, kError };
 
 struct LintMessage {
   Severity severity;
-  std::string path;  // "Chart.yaml", "values.yaml"
+  std::string path;  // "Chart.yaml", "values.yaml", or the chart's absolute directory
   std::string text;
 };
 

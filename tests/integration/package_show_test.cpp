@@ -242,6 +242,63 @@ TEST_F(Interop, LintMatchesHelmOnChartYamlRules) {
   }
 }
 
+// Helm's dependency rules: declared dependencies missing from charts/ (a warning naming
+// them), subcharts Chart.yaml does not declare (an error), a chart that does not load.
+TEST_F(Interop, LintComparesDependenciesWithChartsDirLikeHelm) {
+  const std::string deps =
+      "apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n"
+      "- name: redis\n  version: 1.0.0\n  repository: https://example.com\n"
+      "- name: pg\n  version: 1.0.0\n  repository: https://example.com\n";
+  struct Case {
+    std::string name;
+    std::map<std::string, std::string> files;
+  };
+  std::vector<Case> cases = {
+      {"none-present", {{"Chart.yaml", deps}}},
+      {"one-present",
+       {{"Chart.yaml", deps},
+        {"charts/redis/Chart.yaml", "apiVersion: v2\nname: redis\nversion: 1.0.0\n"}}},
+      {"undeclared",
+       {{"Chart.yaml", deps},
+        {"charts/redis/Chart.yaml", "apiVersion: v2\nname: redis\nversion: 1.0.0\n"},
+        {"charts/extra/Chart.yaml", "apiVersion: v2\nname: extra\nversion: 0.1.0\n"}}},
+      {"all-present",
+       {{"Chart.yaml", deps},
+        {"charts/redis/Chart.yaml", "apiVersion: v2\nname: redis\nversion: 1.0.0\n"},
+        {"charts/pg/Chart.yaml", "apiVersion: v2\nname: pg\nversion: 1.0.0\n"}}},
+      {"twice",
+       {{"Chart.yaml",
+         deps + "- name: redis\n  version: 2.0.0\n  repository: https://example.com\n"}}},
+  };
+  for (const auto& c : cases) {
+    auto dir = tmp_.path() / ("lintdeps-" + c.name);
+    testing::write_tree(dir, c.files);
+    testing::write(dir / "values.yaml", "a: 1\n");
+    stdfs::create_directories(dir / "templates");  // (Helm 4 warns about a missing one)
+    auto got = ch({"lint", dir.string()});
+    if (c.name == "twice") {
+      // Helm's template rule adds a line of its own (charthouse does not lint templates).
+      EXPECT_EQ(got.code, 1) << got.out;
+      EXPECT_NE(got.out.find("[ERROR] : unable to load chart\n\tvalidation: more than one "
+                             "dependency with name or alias \"redis\"\n"),
+                std::string::npos)
+          << got.out;
+      continue;
+    }
+    for (const auto& h : helms()) {
+      auto want = helm(h, {"lint", dir.string()});
+      EXPECT_EQ(got.out, want.out) << c.name << " " << h;
+      EXPECT_EQ(got.code, want.code) << c.name << " " << h;
+      EXPECT_EQ(got.err, want.err) << c.name << " " << h;
+    }
+  }
+  auto none = ch({"lint", (tmp_.path() / "lintdeps-none-present").string()});
+  EXPECT_NE(none.out.find("[WARNING] " + (tmp_.path() / "lintdeps-none-present").string() +
+                          ": chart directory is missing these dependencies: redis,pg\n"),
+            std::string::npos)
+      << none.out;
+}
+
 // ---- bad input: clear error, exit 1, nothing written ----
 
 class BadInput : public Interop {
