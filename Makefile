@@ -22,8 +22,9 @@ build-asan: setup
 	cmake -S . -B $(BUILD_ASAN) $(CMAKE_FLAGS) -DCHARTHOUSE_SANITIZE=ON -DCHARTHOUSE_BENCH=OFF
 	cmake --build $(BUILD_ASAN) -j$(JOBS)
 
-# Builds only the binary the demo runs (not the test binaries).
-demo: setup
+# Installs only what the demo needs and builds only the binary it runs (not the tests).
+demo:
+	scripts/setup --demo
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j$(JOBS) --target charthouse
 	scripts/demo $(BUILD)/charthouse
