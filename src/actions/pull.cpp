@@ -14,20 +14,6 @@ namespace ch::actions {
 
 namespace {
 
-void copy_atomic(const std::filesystem::path& from, const std::filesystem::path& to) {
-  std::ifstream in(from, std::ios::binary);
-  if (!in) throw Error(ErrorCode::kIo, "cannot read " + from.string());
-  fs::AtomicFile out(to, 0644);
-  std::string buffer(1 << 20, '\0');
-  while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    if (in.gcount() > 0)
-      out.write(std::string_view(buffer.data(), static_cast<size_t>(in.gcount())));
-  }
-  if (in.bad()) throw Error(ErrorCode::kIo, "cannot read " + from.string());
-  out.commit();
-}
-
 std::string last_element(const std::string& path) {
   auto slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
@@ -117,8 +103,8 @@ PullResult pull_chart(const PullOptions& options) {
   }
   if (!options.untar) {
     result.saved = options.destination / basename;
-    copy_atomic(fetched.chart, result.saved);
-    if (fetched.prov) copy_atomic(*fetched.prov, result.saved.string() + ".prov");
+    fs::copy_file_atomic(fetched.chart, result.saved);
+    if (fetched.prov) fs::copy_file_atomic(*fetched.prov, result.saved.string() + ".prov");
     return result;
   }
   // --untar: Helm refuses when <destination>/<untardir>/<last element of the ref as typed>
@@ -133,7 +119,7 @@ PullResult pull_chart(const PullOptions& options) {
                                                check.string() + " already exists");
   std::filesystem::create_directories(dir);
   result.saved = expand_chart(fetched.chart, dir);
-  if (fetched.prov) copy_atomic(*fetched.prov, dir / (basename + ".prov"));
+  if (fetched.prov) fs::copy_file_atomic(*fetched.prov, dir / (basename + ".prov"));
   return result;
 }
 

@@ -1,7 +1,6 @@
 #include "actions/repo.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -73,21 +72,6 @@ client::Response get(const repo::RepoEntry& entry, const std::string& url,
                     (it != reasons.end() ? it->second : std::to_string(response.status)));
   }
   return response;
-}
-
-// Copies a file in chunks to `to`, atomically.
-void copy_file_atomic(const std::filesystem::path& from, const std::filesystem::path& to) {
-  std::ifstream in(from, std::ios::binary);
-  if (!in) throw Error(ErrorCode::kIo, "cannot read " + from.string());
-  fs::AtomicFile out(to, 0644);
-  std::string buffer(1 << 20, '\0');
-  while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    if (in.gcount() > 0)
-      out.write(std::string_view(buffer.data(), static_cast<size_t>(in.gcount())));
-  }
-  if (in.bad()) throw Error(ErrorCode::kIo, "cannot read " + from.string());
-  out.commit();
 }
 
 // Helm's normalizeURL: absolute URLs as they are, relative ones joined to the base path.
@@ -352,7 +336,7 @@ ClassicPullResult pull_classic(const RepoPaths& paths, const ClassicPullOptions&
     result.saved = expand_chart(archive, dir);
   } else {
     result.saved = o.destination / file;
-    copy_file_atomic(archive, result.saved);
+    fs::copy_file_atomic(archive, result.saved);
   }
   if (prov) fs::write_file_atomic(dir / (file + ".prov"), *prov);
   return result;

@@ -93,6 +93,27 @@ void write_file_atomic(const stdfs::path& path, std::string_view data, unsigned 
   f.commit();
 }
 
+void copy_file_atomic(const stdfs::path& from, const stdfs::path& to, unsigned mode) {
+  int fd = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(ErrorCode::kIo, "cannot read " + from.string());
+  try {
+    AtomicFile out(to, mode);
+    std::string buffer(1 << 20, '\0');
+    while (true) {
+      ssize_t n = ::read(fd, buffer.data(), buffer.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw Error(ErrorCode::kIo, "cannot read " + from.string());
+      if (n == 0) break;
+      out.write(std::string_view(buffer.data(), static_cast<size_t>(n)));
+    }
+    out.commit();
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+}
+
 TempDir::TempDir(const stdfs::path& parent, std::string_view prefix) {
   stdfs::path base = parent.empty() ? stdfs::temp_directory_path() : parent;
   std::string templ = (base / (std::string(prefix) + "XXXXXX")).string();

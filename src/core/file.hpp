@@ -40,6 +40,10 @@ class AtomicFile {
 // Writes data to path atomically with the given mode.
 void write_file_atomic(const stdfs::path& path, std::string_view data, unsigned mode = 0644);
 
+// Copies the file `from` to `to` atomically (through an AtomicFile), in 1 MiB pieces.
+// Throws Error(kIo, "cannot read <from>") when `from` cannot be read.
+void copy_file_atomic(const stdfs::path& from, const stdfs::path& to, unsigned mode = 0644);
+
 // A fresh directory under the system temp dir (or under `parent`), removed recursively
 // on destruction.
 class TempDir {

@@ -125,5 +125,29 @@ TEST(AtomicFile, NothingLeftWithoutCommit) {
   EXPECT_EQ(testing::read(p), "whole");
 }
 
+TEST(AtomicFile, CopiesWholeFilesOrNothing) {
+  fs::TempDir dir;
+  // More than one 1 MiB piece, not a multiple of it.
+  std::string data;
+  for (int i = 0; data.size() < 3 * 1024 * 1024 + 17; ++i) data += std::to_string(i) + ",";
+  fs::write_file_atomic(dir.path() / "src", data);
+  fs::copy_file_atomic(dir.path() / "src", dir.path() / "dst");
+  EXPECT_EQ(testing::read(dir.path() / "dst"), data);
+  fs::copy_file_atomic(dir.path() / "src", dir.path() / "dst");  // replaces
+  EXPECT_EQ(testing::read(dir.path() / "dst"), data);
+  // A source that cannot be read: an error naming it, and nothing written.
+  try {
+    fs::copy_file_atomic(dir.path() / "missing", dir.path() / "out");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kIo);
+    EXPECT_EQ(std::string(e.what()), "cannot read " + (dir.path() / "missing").string());
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
+  EXPECT_THROW(fs::copy_file_atomic(dir.path(), dir.path() / "out"), Error);  // a directory
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
+  EXPECT_EQ(testing::list_files(dir.path()), (std::vector<std::string>{"dst", "src"}));
+}
+
 }  // namespace
 }  // namespace ch
