@@ -38,10 +38,10 @@ endif()
 # anyway), each with the imported target or library path it replaces.
 set(_ch_static_archives
     curl nghttp2 rtmp ssh2 psl ldap lber gnutls hogweed nettle gmp tasn1 idn2 unistring zstd
-    brotlidec brotlicommon archive yaml-cpp sqlite3 crypt ssl crypto z gpgme assuan gpg-error)
+    brotlidec brotlicommon archive yaml-cpp sqlite3 crypt ssl crypto z gpgme assuan gpg-error sodium)
 set(_ch_shared_only gssapi_krb5 sasl2 p11-kit)
 set(_ch_replaced CURL::libcurl LibArchive::LibArchive yaml-cpp SQLite::SQLite3 OpenSSL::SSL
-                 OpenSSL::Crypto ZLIB::ZLIB ${CRYPT_LIBRARY} ${GPGME_LIBRARY})
+                 OpenSSL::Crypto ZLIB::ZLIB ${CRYPT_LIBRARY} ${GPGME_LIBRARY} ${SODIUM_LIBRARY})
 
 set(_ch_static_paths)
 set(_ch_static_missing)

@@ -54,6 +54,8 @@ std::filesystem::path expand_chart(const std::filesystem::path& archive,
 }
 
 PullResult pull_chart(const PullOptions& options) {
+  std::vector<cosign::PublicKey> signature_keys;
+  if (!options.signature_keys.empty()) signature_keys = load_public_keys(options.signature_keys);
   client::RegistryClient client(options.client);
   ResolvedChart resolved = resolve_chart(client, options.url, options.version, options.devel);
   FetchOptions fetch_options;
@@ -80,6 +82,9 @@ PullResult pull_chart(const PullOptions& options) {
     basename.append("-").append(resolved.version);
   }
   basename += ".tgz";
+  if (!signature_keys.empty())
+    result.signature = verify_signature(client, resolved.ref.registry, resolved.ref.repository,
+                                        fetched.manifest_digest, signature_keys);
   if (options.verify) {
     // Helm's words for a chart without a provenance layer.
     if (!fetched.prov)

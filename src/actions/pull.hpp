@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "actions/signature.hpp"
 #include "actions/verify.hpp"
 #include "client/registry_client.hpp"
 
@@ -23,6 +24,9 @@ struct PullOptions {
   // anything is written to the destination (the .prov is then written too).
   bool verify = false;
   std::filesystem::path keyring;
+  // --verify-signature: a cosign signature or Sigstore bundle of the pulled manifest must
+  // verify with one of these public keys (actions/signature.hpp) before anything is written.
+  std::vector<std::filesystem::path> signature_keys;
   bool untar = false;
   std::filesystem::path untar_dir = ".";
   std::filesystem::path destination = ".";
@@ -37,6 +41,7 @@ struct PullResult {
   std::vector<std::string> warnings;
   std::filesystem::path saved;               // the .tgz written, or the directory expanded into
   std::optional<Verification> verification;  // with --verify
+  std::optional<SignatureCheck> signature;   // with signature_keys
 };
 
 PullResult pull_chart(const PullOptions& options);

@@ -18,6 +18,7 @@ void add_search_command(CLI::App& app);
 void add_dependency_command(CLI::App& app);
 void add_repo_command(CLI::App& app);
 void add_verify_command(CLI::App& app);
+void add_sign_command(CLI::App& app);
 
 // Thrown by a command that already printed its own failure summary; exits 1.
 struct ExitFailure {

@@ -26,6 +26,7 @@ constexpr Command kCommands[] = {
     {"repo", ch::cli::add_repo_command},
     {"lint", ch::cli::add_lint_command},
     {"verify", ch::cli::add_verify_command},
+    {"sign", ch::cli::add_sign_command},
     {"serve", ch::cli::add_serve_command},
     {"gc", ch::cli::add_gc_command},
     {"version", ch::cli::add_version_command},

@@ -18,6 +18,8 @@ void add_pull_command(CLI::App& app) {
     std::string repo_url;
     bool pass_credentials = false;
     std::string keyring;
+    std::vector<std::string> signature_keys;
+    bool verify_signature = false;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
@@ -37,6 +39,11 @@ void add_pull_command(CLI::App& app) {
   args->keyring = actions::default_keyring().string();
   cmd->add_option("--keyring", args->keyring, "location of public keys used for verification")
       ->capture_default_str();
+  cmd->add_flag("--verify-signature", args->verify_signature,
+                "oci://: require a cosign signature or Sigstore bundle of the chart that "
+                "verifies with the --key public key");
+  cmd->add_option("--key", args->signature_keys,
+                  "with --verify-signature: a cosign public key (PEM); may be repeated");
   cmd->add_flag("--untar", args->options.untar,
                 "if set to true, will untar the chart after downloading it");
   cmd->add_option("--untardir", args->untar_dir,
@@ -58,7 +65,15 @@ void add_pull_command(CLI::App& app) {
       opts.untar_dir = args->untar_dir;
       opts.destination = args->destination;
       opts.keyring = args->keyring;
+      if (args->verify_signature != !args->signature_keys.empty())
+        throw Error(ErrorCode::kInvalidArgument,
+                    "--verify-signature and --key (a cosign public key) go together");
+      opts.signature_keys.assign(args->signature_keys.begin(), args->signature_keys.end());
       if (chart.rfind("oci://", 0) != 0) {
+        if (!opts.signature_keys.empty())
+          throw Error(ErrorCode::kInvalidArgument,
+                      "cosign signatures live in OCI registries: --verify-signature needs an "
+                      "oci:// chart (classic repositories have --verify with .prov files)");
         // A classic repository: REPO/CHART, or CHART with --repo URL. Helm prints nothing.
         actions::ClassicPullOptions c;
         c.chart = chart;
@@ -88,6 +103,7 @@ void add_pull_command(CLI::App& app) {
                       result.printed_ref.find('_') != std::string::npos);
       for (const std::string& w : result.warnings) std::cerr << w << "\n";
       if (result.verification) std::cout << actions::verification_lines(*result.verification);
+      if (result.signature) std::cout << "Signature: " << result.signature->how << "\n";
     }
   });
 }

@@ -567,6 +567,27 @@ std::string RegistryClient::put_manifest(const std::string& host, const std::str
   return digest_of(bytes).str();
 }
 
+std::optional<std::vector<Descriptor>> RegistryClient::referrers(const std::string& host,
+                                                                 const std::string& repository,
+                                                                 const std::string& digest,
+                                                                 const std::string& artifact_type) {
+  if (!Digest::is_valid(digest))
+    throw Error(ErrorCode::kInvalidArgument, "invalid digest \"" + digest + "\"");
+  Request request;
+  request.url = base_url(host) + "/v2/" + repository + "/referrers/" + digest;
+  if (!artifact_type.empty()) request.url += "?artifactType=" + percent_encode(artifact_type);
+  request.headers.emplace_back("Accept", std::string(oci::kImageIndex));
+  request.max_body = kMaxManifest;
+  Response r = send(host, request, {pull_scope(repository)});
+  if (r.status == 404) return std::nullopt;
+  if (r.status != 200) throw_status(request, r);
+  try {
+    return oci::parse_index(r.body);
+  } catch (const Error& e) {
+    throw Error(ErrorCode::kNetwork, "GET \"" + request.url + "\": " + e.what());
+  }
+}
+
 bool RegistryClient::blob_exists(const std::string& host, const std::string& repository,
                                  const std::string& digest) {
   Request request;

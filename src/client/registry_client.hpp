@@ -89,6 +89,15 @@ class RegistryClient {
                            const std::string& reference, const std::string& bytes,
                            const std::string& media_type);
 
+  // GET /v2/<repository>/referrers/<digest>[?artifactType=]: the manifests whose subject
+  // is `digest` (a registry may ignore the filter: callers check artifact_type). nullopt
+  // when the registry has no referrers API (404): then clients use the referrers tag schema
+  // (an index at tag sha256-<hex>).
+  std::optional<std::vector<Descriptor>> referrers(const std::string& host,
+                                                   const std::string& repository,
+                                                   const std::string& digest,
+                                                   const std::string& artifact_type = "");
+
   bool blob_exists(const std::string& host, const std::string& repository,
                    const std::string& digest);
   // POST an upload, then PUT the whole blob with ?digest= (monolithic). The source is a

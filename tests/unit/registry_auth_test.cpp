@@ -236,6 +236,51 @@ TEST(AccessRules, GrantIntersectsAndNeverExceedsRequest) {
   EXPECT_TRUE(r.grant(std::string("alice"), scope("registry:other:*")).actions.empty());
 }
 
+TEST(AccessRules, SignaturePolicyTakesTheFirstMatchingRule) {
+  const std::filesystem::path fixture =
+      std::filesystem::path(CH_FIXTURES_DIR) / "signatures/cosign-skopeo";
+  AccessRules r = AccessRules::parse(
+      "signatures:\n"
+      "  - repositories: [\"prod/*\", \"release\"]\n"
+      "    keys: [pub.pem]\n"
+      "  - repositories: \"*\"\n"
+      "    keys: [pub.pem, pub.pem]\n",
+      "access.yaml", fixture);
+  ASSERT_NE(r.signature_keys("prod/app"), nullptr);
+  EXPECT_EQ(r.signature_keys("prod/app")->size(), 1u);
+  EXPECT_EQ(r.signature_keys("release")->size(), 1u);
+  EXPECT_EQ(r.signature_keys("dev/app")->size(), 2u);
+  EXPECT_EQ(AccessRules::parse("signatures:\n  - {repositories: [a], keys: [pub.pem]}\n",
+                               "access.yaml", fixture)
+                .signature_keys("b"),
+            nullptr);
+  EXPECT_EQ(AccessRules().signature_keys("a"), nullptr);
+
+  auto message = [&](const std::string& yaml) {
+    try {
+      AccessRules::parse(yaml, "access.yaml", fixture);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message("signatures: {a: b}\n"),
+            "access.yaml: signatures: want a list of {repositories, keys}");
+  EXPECT_EQ(message("signatures:\n  - {keys: [pub.pem]}\n"),
+            "access.yaml: signatures[0].repositories: want at least one pattern");
+  EXPECT_EQ(message("signatures:\n  - {repositories: [a]}\n"),
+            "access.yaml: signatures[0].keys: want at least one public key file");
+  EXPECT_EQ(message("signatures:\n  - {repositories: [a], keys: [pub.pem], key: x}\n"),
+            "access.yaml: signatures[0].key: unknown key (want repositories or keys)");
+  EXPECT_NE(message("signatures:\n  - {repositories: [a], keys: [key.pem]}\n")
+                .find("access.yaml: signatures[0].keys: public key " +
+                      (fixture / "key.pem").string() + ": "),
+            std::string::npos);
+  EXPECT_NE(message("signatures:\n  - {repositories: [a], keys: [missing.pub]}\n")
+                .find("signatures[0].keys: public key"),
+            std::string::npos);
+}
+
 TEST(AccessRules, BadFilesGetClearErrors) {
   auto message = [](const std::string& yaml) {
     try {
@@ -248,7 +293,7 @@ TEST(AccessRules, BadFilesGetClearErrors) {
   EXPECT_EQ(message("users:\n  alice: {pull: [\"a\"], pul: [\"b\"]}\n"),
             "access.yaml: users.alice.pul: unknown key (want pull, push, delete or catalog)");
   EXPECT_EQ(message("admins: {}\n"),
-            "access.yaml: admins: unknown key (want anonymous, users or default)");
+            "access.yaml: admins: unknown key (want anonymous, users, default or signatures)");
   EXPECT_NE(message("anonymous: {pull: [\"a[b\"]}\n")
                 .find("anonymous.pull: invalid repository "
                       "pattern \"a[b\""),

@@ -27,6 +27,7 @@
 #include "oci/reference.hpp"
 #include "registry/api/context.hpp"
 #include "registry/api/offload.hpp"
+#include "registry/api/signatures.hpp"
 
 // GCC 12 reports a false -Wmismatched-new-delete for Asio's recycled coroutine frames of
 // awaitable<bool> functions (new and delete are both Asio's frame operators).
@@ -78,20 +79,33 @@ struct Found {
   std::string repository;
   std::string tag;
   std::shared_ptr<const Parsed> parsed;
+  // How the version is signed, for its entry's annotation kSignaturesAnnotation: "cosign"
+  // (a cosign signature or Sigstore bundle is stored next to it), "provenance" (a .prov
+  // layer), both joined by ',', or "" (unsigned).
+  std::string signatures;
+  std::shared_ptr<const store::Manifest> manifest;
   const std::string& name() const { return parsed->name; }
   const std::string& version() const { return parsed->version; }
 };
 
+// Tells index.yaml readers (and the ChartMuseum API's) which versions are signed, and how.
+constexpr const char* kSignaturesAnnotation = "charthouse.dev/signatures";
+
 // The entry as index.yaml and the ChartMuseum API show it: urls relative to the namespace.
-json entry_with_urls(const Parsed& p) {
+json entry_with_urls(const Parsed& p, const std::string& signatures = "") {
   json e = p.info["entry"];
   e["urls"] = json::array({"charts/" + p.name + "-" + p.version + ".tgz"});
+  if (!signatures.empty()) {
+    if (!e.contains("annotations") || !e["annotations"].is_object())
+      e["annotations"] = json::object();
+    e["annotations"][kSignaturesAnnotation] = signatures;
+  }
   return e;
 }
 
 // One version's lines under "entries:\n  <name>:\n" (sigs.k8s.io/yaml's layout).
-std::string entry_yaml(const Parsed& p) {
-  json sorted = json::array({entry_with_urls(p)});  // json objects keep keys sorted
+std::string entry_yaml(const Parsed& p, const std::string& signatures = "") {
+  json sorted = json::array({entry_with_urls(p, signatures)});  // objects keep keys sorted
   std::string yaml = goyaml::json_to_yaml(ojson::parse(sorted.dump()));
   std::string out;
   size_t pos = 0;
@@ -155,7 +169,11 @@ std::vector<Found> charts_in(Context& ctx, const std::string& ns) {
       size_t have = depth_of(it->second), mine = depth_of(t.repository);
       if (mine < have || (mine == have && t.repository < it->second)) it->second = t.repository;
     }
-    candidates.push_back({t.repository, t.tag, std::move(p)});
+    std::string signatures;
+    if (has_cosign_signature(ctx, t.repository, t.manifest->digest)) signatures = "cosign";
+    if (!p->info.value("prov", "").empty())
+      signatures += signatures.empty() ? "provenance" : ",provenance";
+    candidates.push_back({t.repository, t.tag, std::move(p), std::move(signatures), t.manifest});
   }
   std::vector<Found> out;
   for (Found& f : candidates)
@@ -164,7 +182,7 @@ std::vector<Found> charts_in(Context& ctx, const std::string& ns) {
 }
 
 json entry_with_urls(const Found& f) {
-  return entry_with_urls(*f.parsed);
+  return entry_with_urls(*f.parsed, f.signatures);
 }
 
 void authorize(Context& ctx, const http::Request& req, const std::string& repository,
@@ -247,7 +265,8 @@ std::string render_entries(const std::vector<Found>& found) {
   body += names.empty() ? "entries: {}\n" : "entries:\n";
   for (const auto& [name, list] : names) {
     body += "  " + name_key(name) + ":\n";
-    for (const Found* f : list) body += f->parsed->yaml;
+    for (const Found* f : list)
+      body += f->signatures.empty() ? f->parsed->yaml : entry_yaml(*f->parsed, f->signatures);
   }
   return body;
 }
@@ -369,6 +388,12 @@ boost::asio::awaitable<void> send_layer(Context& ctx, http::Exchange& ex, const 
                                         bool prov) {
   std::string digest = f.parsed->info.value(prov ? "prov" : "layer", "");
   if (digest.empty() || !Digest::is_valid(digest)) throw ChartError{404, "no provenance file", ""};
+  if (!prov && ctx.auth.signature_keys(f.repository)) {
+    const store::Manifest& chart = *f.manifest;
+    std::string refusal =
+        co_await offload([&ctx, &chart]() { return signature_policy_refusal(ctx, chart); });
+    if (!refusal.empty()) throw ChartError{403, refusal, ""};
+  }
   auto file = ctx.blobs.open(Digest::parse(digest));
   if (!file) throw ChartError{404, "chart content is missing from the store", ""};
   http::Response r;

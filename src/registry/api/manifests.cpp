@@ -7,6 +7,8 @@
 #include "oci/media_types.hpp"
 #include "oci/reference.hpp"
 #include "registry/api/context.hpp"
+#include "registry/api/offload.hpp"
+#include "registry/api/signatures.hpp"
 
 // GCC 12 reports a false -Wmismatched-new-delete for Asio's recycled coroutine frames
 // (new and delete are both Asio's frame operators).
@@ -61,6 +63,13 @@ Awaitable get(Context& ctx, http::Exchange& ex, const std::string& name, const s
   }
   auto m = ctx.meta.get_manifest(name, *digest);
   if (!m) throw ApiError(404, "MANIFEST_UNKNOWN", "manifest unknown to registry", ref);
+  // The signature policy guards the content (GET); HEAD tells a signer what to sign.
+  if (req.method == "GET" && !m->chart.empty() && ctx.auth.signature_keys(name)) {
+    const store::Manifest& chart = *m;
+    std::string refusal =
+        co_await offload([&ctx, &chart]() { return signature_policy_refusal(ctx, chart); });
+    if (!refusal.empty()) throw ApiError(403, "DENIED", refusal);
+  }
   const std::string etag = "\"" + m->digest.str() + "\"";
   http::Response r;
   r.headers.emplace("Content-Type", m->media_type);

@@ -209,6 +209,52 @@ bool repo_glob_valid(std::string_view pattern) {
   }
 }
 
+std::vector<AccessRules::SignatureRule> AccessRules::parse_signature_rules(
+    const json& v, std::string_view source, const std::filesystem::path& base_dir) {
+  std::vector<SignatureRule> rules;
+  if (v.is_null()) return rules;
+  if (!v.is_array()) bad(source, "signatures", "want a list of {repositories, keys}");
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const std::string key = "signatures[" + std::to_string(i) + "]";
+    const json& item = v[i];
+    if (!item.is_object()) bad(source, key, "want a mapping with keys repositories and keys");
+    SignatureRule rule;
+    for (const auto& [k, field] : item.items()) {
+      const std::string sub = key + "." + k;
+      if (k == "repositories") {
+        rule.repositories = parse_patterns(field, source, sub);
+      } else if (k == "keys") {
+        std::vector<std::string> files;
+        if (field.is_string()) {
+          files.push_back(field.get<std::string>());
+        } else if (field.is_array()) {
+          for (const auto& f : field) {
+            if (!f.is_string()) bad(source, sub, "want a list of public key files");
+            files.push_back(f.get<std::string>());
+          }
+        } else {
+          bad(source, sub, "want a list of public key files");
+        }
+        for (const auto& f : files) {
+          std::filesystem::path path =
+              std::filesystem::path(f).is_absolute() ? std::filesystem::path(f) : base_dir / f;
+          try {
+            rule.keys.push_back(cosign::load_public_key(fs::read_file(path, 64 << 10)));
+          } catch (const Error& e) {
+            bad(source, sub, "public key " + path.string() + ": " + e.what());
+          }
+        }
+      } else {
+        bad(source, sub, "unknown key (want repositories or keys)");
+      }
+    }
+    if (rule.repositories.empty()) bad(source, key + ".repositories", "want at least one pattern");
+    if (rule.keys.empty()) bad(source, key + ".keys", "want at least one public key file");
+    rules.push_back(std::move(rule));
+  }
+  return rules;
+}
+
 AccessRules::AccessRules() = default;
 
 AccessRules AccessRules::load(const std::filesystem::path& file) {
@@ -218,10 +264,11 @@ AccessRules AccessRules::load(const std::filesystem::path& file) {
   } catch (const Error& e) {
     throw Error(e.code(), std::string("cannot read access file: ") + e.what());
   }
-  return parse(text, file.string());
+  return parse(text, file.string(), file.parent_path());
 }
 
-AccessRules AccessRules::parse(std::string_view yaml, std::string_view source) {
+AccessRules AccessRules::parse(std::string_view yaml, std::string_view source,
+                               const std::filesystem::path& base_dir) {
   json doc;
   try {
     doc = yamlconv::parse(yaml);
@@ -265,11 +312,21 @@ AccessRules AccessRules::parse(std::string_view yaml, std::string_view source) {
       if (!v.is_object()) bad(source, k, "want a mapping from user name to rights");
       for (const auto& [user, entry] : v.items())
         rules.users_[user] = parse_entry(entry, "users." + user);
+    } else if (k == "signatures") {
+      rules.signature_rules_ = parse_signature_rules(v, source, base_dir);
     } else {
-      bad(source, k, "unknown key (want anonymous, users or default)");
+      bad(source, k, "unknown key (want anonymous, users, default or signatures)");
     }
   }
   return rules;
+}
+
+const std::vector<cosign::PublicKey>* AccessRules::signature_keys(
+    std::string_view repository) const {
+  for (const auto& rule : signature_rules_)
+    for (const auto& p : rule.repositories)
+      if (repo_glob_match(p, repository)) return &rule.keys;
+  return nullptr;
 }
 
 const AccessRules::Entry* AccessRules::entry_for(const std::string& user) const {

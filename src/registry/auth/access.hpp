@@ -23,17 +23,31 @@
 // `[^a-z]` one character of (or not of) a class, and `\` escapes the next character.
 // Quote patterns in YAML: a bare `*` is a YAML alias.
 //
+// A fourth key, `signatures`, is a signature policy (what Harbor calls content trust): pulls
+// of Helm charts from matching repositories need a valid cosign signature (a `.sig`
+// simple-signing signature or a Sigstore bundle referrer) by one of the listed public keys
+// (PEM files, relative to the access file), for every user; the first matching rule applies:
+//
+//   signatures:
+//     - repositories: ["prod/*"]
+//       keys: ["keys/release.pub", "keys/ci.pub"]
+//
+// The policy applies in every auth mode, `none` included (the access file's other keys are
+// only read with htpasswd or token auth).
+//
 // Without an access file, every authenticated user may pull, push and delete every
 // repository and list the catalog; anonymous requests get nothing.
 #pragma once
 
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "cosign/key.hpp"
 #include "registry/auth/scope.hpp"
 
 namespace ch::registry::auth {
@@ -51,7 +65,13 @@ class AccessRules {
   // Throws Error(kIo) when unreadable and Error(kInvalidArgument), naming the file and the
   // offending key, for malformed YAML, wrong types, unknown keys and bad patterns.
   static AccessRules load(const std::filesystem::path& file);
-  static AccessRules parse(std::string_view yaml, std::string_view source = "access file");
+  // Key files of `signatures` are read relative to `base_dir`.
+  static AccessRules parse(std::string_view yaml, std::string_view source = "access file",
+                           const std::filesystem::path& base_dir = {});
+
+  // The public keys a pull of a chart from `repository` needs a signature by (any one of
+  // them); nullptr when no signature rule covers the repository.
+  const std::vector<cosign::PublicKey>* signature_keys(std::string_view repository) const;
 
   // The actions `user` may perform on the resource, from those the registry knows:
   // for "repository" a subset of {pull, push, delete}; for "registry:catalog" {"*"} or
@@ -78,10 +98,20 @@ class AccessRules {
     bool catalog = false;
   };
   const Entry* entry_for(const std::string& user) const;
+  struct SignatureRule;
+  static std::vector<SignatureRule> parse_signature_rules(const nlohmann::ordered_json& v,
+                                                          std::string_view source,
+                                                          const std::filesystem::path& base_dir);
   static bool entry_allows(const Entry& e, std::string_view action, std::string_view name);
   static const std::vector<std::string>& patterns_for(const Entry& e, std::string_view action);
 
+  struct SignatureRule {
+    std::vector<std::string> repositories;
+    std::vector<cosign::PublicKey> keys;
+  };
+
   bool open_ = true;  // no file: authenticated users may do everything
+  std::vector<SignatureRule> signature_rules_;
   std::optional<Entry> anonymous_;
   std::optional<Entry> default_;
   std::map<std::string, Entry, std::less<>> users_;

@@ -299,7 +299,13 @@ Authenticator::Authenticator(Config config) : impl_(std::make_unique<Impl>()) {
   if (c.mode != Mode::kNone) {
     impl_->state = impl_->load_state();
   } else {
+    // Without authentication only the access file's signature policy applies.
     impl_->state = std::make_shared<AuthState>();
+    if (!c.access_file.empty()) {
+      auto st = std::make_shared<AuthState>();
+      st->rules = AccessRules::load(c.access_file);
+      impl_->state = std::move(st);
+    }
   }
   if (c.mode == Mode::kToken) impl_->key = SigningKey::load_or_create(c.token_key_file);
 }
@@ -479,9 +485,24 @@ TokenReply Authenticator::token(std::string_view method,
   return reply;
 }
 
+std::shared_ptr<const std::vector<cosign::PublicKey>> Authenticator::signature_keys(
+    std::string_view repository) const {
+  auto st = impl_->snapshot();
+  const auto* keys = st->rules.signature_keys(repository);
+  if (keys == nullptr) return nullptr;
+  return {st, keys};  // shares the snapshot's lifetime
+}
+
 void Authenticator::reload() {
-  if (impl_->config.mode == Mode::kNone) return;
-  auto fresh = impl_->load_state();
+  if (impl_->config.mode == Mode::kNone && impl_->config.access_file.empty()) return;
+  std::shared_ptr<const AuthState> fresh;
+  if (impl_->config.mode == Mode::kNone) {
+    auto st = std::make_shared<AuthState>();
+    st->rules = AccessRules::load(impl_->config.access_file);
+    fresh = std::move(st);
+  } else {
+    fresh = impl_->load_state();
+  }
   // Cached password checks stay: each is tied to the hash it matched, so a changed or
   // removed user no longer hits it.
   std::lock_guard lock(impl_->mu);

@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cosign/key.hpp"
 #include "registry/auth/scope.hpp"  // struct Scope, part of this interface
 
 namespace ch::registry::auth {
@@ -111,6 +112,11 @@ class Authenticator {
   // Reloads the htpasswd and access files (SIGHUP). Throws on bad files and keeps the old
   // state then. The signing key is not reloaded.
   void reload();
+
+  // The signature policy of the access file for `repository` (access.hpp): the public keys
+  // one of which must have signed a chart pulled from it; nullptr when none is required.
+  std::shared_ptr<const std::vector<cosign::PublicKey>> signature_keys(
+      std::string_view repository) const;
 
  private:
   struct Impl;

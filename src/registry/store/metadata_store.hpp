@@ -84,7 +84,9 @@ class MetadataStore {
   virtual std::optional<Manifest> get_manifest(const std::string& repo, const Digest& d) = 0;
   virtual std::optional<Digest> resolve_tag(const std::string& repo, const std::string& tag) = 0;
   virtual bool delete_tag(const std::string& repo, const std::string& tag) = 0;
-  // Deletes the manifest and every tag pointing at it.
+  // Deletes the manifest and every tag pointing at it. A Helm chart takes its attachments
+  // along: its referrers (at any depth) and its `sha256-<hex>[.sig|.att|.sbom]` tags with
+  // the manifests they point at, except manifests that also carry an ordinary tag.
   virtual bool delete_manifest(const std::string& repo, const Digest& d) = 0;
 
   virtual bool repository_exists(const std::string& repo) = 0;
@@ -106,7 +108,9 @@ class MetadataStore {
                                           const std::vector<std::string>& artifact_types) = 0;
 
   // Garbage collection, one transaction: deletes manifests that are untagged, not a child
-  // of a live index, not a referrer of a live manifest, and older than `grace`; then unlinks
+  // of a live index, not a referrer of a live manifest, and older than `grace`; an
+  // attachment tag (`sha256-<hex>[.sig|.att|.sbom]`) keeps its manifest only while the
+  // manifest it names is live in some repository (signatures go with what they sign); then unlinks
   // every blob-repository link not referenced by a remaining manifest and older than
   // `grace`. Returns what went (one entry per repository it went from). With dry_run
   // nothing changes. Also forgets repositories left with no manifest and no blob.

@@ -29,6 +29,7 @@
 #include <unordered_set>
 
 #include "core/error.hpp"
+#include "cosign/tags.hpp"
 
 namespace ch::registry::store {
 
@@ -569,20 +570,75 @@ class SqliteMetadataStore final : public MetadataStore {
   }
 
   bool delete_manifest(const std::string& repo, const Digest& d) override {
-    const std::string digest = d.str();
     std::lock_guard write(write_mu_);
+    std::vector<std::string> doomed = {d.str()};
+    std::vector<std::string> attachment_tags;
+    {
+      std::shared_lock lock(mu_);
+      if (const auto* r = mirror_.find(repo)) companions_of_chart(*r, doomed, attachment_tags);
+    }
     Transaction tx(db_);
     // Cascades to its tags and references.
     Query(db_, "DELETE FROM manifests WHERE repo = ?1 AND digest = ?2")
         .text(repo)
-        .text(digest)
+        .text(doomed.front())
         .run();
     if (db_.changes() == 0) return false;
+    for (std::size_t i = 1; i < doomed.size(); ++i)
+      Query(db_, "DELETE FROM manifests WHERE repo = ?1 AND digest = ?2")
+          .text(repo)
+          .text(doomed[i])
+          .run();
+    for (const auto& tag : attachment_tags)
+      Query(db_, "DELETE FROM tags WHERE repo = ?1 AND tag = ?2").text(repo).text(tag).run();
     tx.commit();
     std::unique_lock lock(mu_);
-    mirror_.remove_manifest(repo, digest);
+    for (const auto& digest : doomed) mirror_.remove_manifest(repo, digest);
+    if (auto* r = mirror_.find(repo))
+      for (const auto& tag : attachment_tags) r->tags.erase(tag);
     ++generation_;
     return true;
+  }
+
+  // A chart takes what is attached to it along when it is deleted (doomed[0]): its
+  // signatures and other referrers (at any depth: a signature of an SBOM of the chart), and
+  // what hangs under its cosign/referrers-schema tags (`sha256-<hex>[.sig|.att|.sbom]`),
+  // unless such a manifest also has a tag of its own. Other manifests leave their referrers
+  // to garbage collection, as the distribution spec expects.
+  static void companions_of_chart(const RepoState& r, std::vector<std::string>& doomed,
+                                  std::vector<std::string>& attachment_tags) {
+    auto root = r.manifests.find(doomed.front());
+    if (root == r.manifests.end() || root->second->chart.empty()) return;
+    std::unordered_map<std::string, std::vector<std::string>> tags_of;
+    for (const auto& [tag, digest] : r.tags) tags_of[digest.str()].push_back(tag);
+    std::unordered_set<std::string> seen(doomed.begin(), doomed.end());
+    auto own_tag = [&](const std::string& digest) {
+      auto it = tags_of.find(digest);
+      if (it == tags_of.end()) return false;
+      return std::any_of(it->second.begin(), it->second.end(), [](const std::string& t) {
+        return cosign::attachment_subject(t).empty();
+      });
+    };
+    auto doom = [&](const std::string& digest) {
+      if (r.manifests.count(digest) != 0 && !own_tag(digest) && seen.insert(digest).second)
+        doomed.push_back(digest);
+    };
+    for (std::size_t i = 0; i < doomed.size(); ++i) {
+      const std::string subject = doomed[i];
+      if (auto refs = r.referrers.find(subject); refs != r.referrers.end())
+        for (const auto& referrer : refs->second) doom(referrer);
+      const std::string tag = cosign::referrers_tag(subject);
+      for (const char* suffix : {"", ".sig", ".att", ".sbom"}) {
+        auto it = r.tags.find(tag + suffix);
+        if (it == r.tags.end()) continue;
+        attachment_tags.push_back(it->first);
+        doom(it->second.str());
+        // A referrers-schema index lists the referrers it stands for.
+        auto index = r.manifests.find(it->second.str());
+        if (index != r.manifests.end())
+          for (const auto& child : index->second->manifests) doom(child.digest.str());
+      }
+    }
   }
 
   // -- listing ---------------------------------------------------------------------------
@@ -852,8 +908,28 @@ GcReport SqliteMetadataStore::collect(std::chrono::seconds grace, bool dry_run) 
   struct RepoGc {
     std::map<std::string, Node> manifests;  // ordered: deterministic reports
     std::unordered_map<std::string, std::vector<std::string>> referrers_of;
-    std::unordered_set<std::string> tagged;
-    std::vector<std::pair<std::string, std::int64_t>> links;  // digest, linked_at
+    std::unordered_set<std::string> tagged;                     // by an ordinary tag
+    std::vector<std::pair<std::string, std::string>> attached;  // by `sha256-<hex>.sig`..:
+                                                                // digest, subject named
+    std::vector<std::pair<std::string, std::int64_t>> links;    // digest, linked_at
+    std::vector<std::string> work;
+
+    void reach(const std::string& digest) {
+      auto it = manifests.find(digest);
+      if (it == manifests.end() || it->second.live) return;
+      it->second.live = true;
+      work.push_back(digest);
+    }
+    void propagate() {
+      while (!work.empty()) {
+        std::string digest = std::move(work.back());
+        work.pop_back();
+        for (const auto& c : manifests[digest].children) reach(c);
+        auto refs = referrers_of.find(digest);
+        if (refs != referrers_of.end())
+          for (const auto& referrer : refs->second) reach(referrer);
+      }
+    }
   };
 
   std::lock_guard write(write_mu_);
@@ -882,8 +958,15 @@ GcReport SqliteMetadataStore::collect(std::chrono::seconds grace, bool dry_run) 
     }
   }
   {
-    Query q(db_, "SELECT DISTINCT repo, digest FROM tags");
-    while (q.step()) repos[q.str(0)].tagged.insert(q.str(1));
+    Query q(db_, "SELECT repo, digest, tag FROM tags");
+    while (q.step()) {
+      auto& r = repos[q.str(0)];
+      std::string subject = cosign::attachment_subject(q.str(2));
+      if (subject.empty())
+        r.tagged.insert(q.str(1));
+      else
+        r.attached.emplace_back(q.str(1), std::move(subject));
+    }
   }
   {
     Query q(db_, "SELECT repo, digest, linked_at FROM blob_links ORDER BY repo, digest");
@@ -892,30 +975,33 @@ GcReport SqliteMetadataStore::collect(std::chrono::seconds grace, bool dry_run) 
 
   GcReport report;
   std::vector<std::pair<std::string, std::string>> dead, unlinked;  // repo, digest
+  std::unordered_set<std::string> live_anywhere;
   for (auto& [repo, r] : repos) {
-    // Live: tagged or young, then everything a live manifest reaches (index children) or
-    // that refers to a live manifest (referrers).
-    std::vector<std::string> work;
+    // Live: tagged (other than by an attachment tag) or young, then everything a live
+    // manifest reaches (index children) or that refers to a live manifest (referrers).
     for (auto& [digest, n] : r.manifests) {
       if (r.tagged.count(digest) != 0 || n.pushed_at > cutoff) {
         n.live = true;
-        work.push_back(digest);
+        r.work.push_back(digest);
       }
     }
-    auto reach = [&](const std::string& digest) {
+    r.propagate();
+    for (const auto& [digest, n] : r.manifests)
+      if (n.live) live_anywhere.insert(digest);
+  }
+  // Then the attachment tags (signatures, referrers-schema indexes): roots while what they
+  // name is live in some repository (cosign may keep signatures in another one).
+  for (auto& [repo, r] : repos) {
+    for (const auto& [digest, subject] : r.attached) {
+      if (live_anywhere.count(subject) == 0) continue;
       auto it = r.manifests.find(digest);
-      if (it == r.manifests.end() || it->second.live) return;
+      if (it == r.manifests.end() || it->second.live) continue;
       it->second.live = true;
-      work.push_back(digest);
-    };
-    while (!work.empty()) {
-      std::string digest = std::move(work.back());
-      work.pop_back();
-      for (const auto& c : r.manifests[digest].children) reach(c);
-      auto refs = r.referrers_of.find(digest);
-      if (refs != r.referrers_of.end())
-        for (const auto& referrer : refs->second) reach(referrer);
+      r.work.push_back(digest);
     }
+    r.propagate();
+  }
+  for (auto& [repo, r] : repos) {
     std::unordered_set<std::string> referenced;
     for (const auto& [digest, n] : r.manifests) {
       if (n.live) {
