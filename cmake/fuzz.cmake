@@ -25,5 +25,5 @@ add_link_options(-fsanitize=${CHARTHOUSE_FUZZ_SANITIZERS} -fno-sanitize-recover=
 
 # Boost 1.74's Asio detects C++20 coroutines only under GCC (or with libc++'s
 # <experimental/coroutine> under clang); clang 14 with libstdc++ 12 supports them as well
-# (__cpp_impl_coroutine 201902), so ch_registry's coroutine code compiles once Asio is told.
+# (__cpp_impl_coroutine 201902), so ch_server's coroutine code compiles once Asio is told.
 add_compile_definitions(BOOST_ASIO_HAS_CO_AWAIT=1 BOOST_ASIO_HAS_STD_COROUTINE=1)

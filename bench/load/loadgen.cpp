@@ -26,12 +26,12 @@
 
 #include <fcntl.h>
 
-#include "chart/loader.hpp"
-#include "chart/oci_artifact.hpp"
+#include "helm/loader.hpp"
+#include "helm/oci_artifact.hpp"
 #include "core/base64.hpp"
-#include "core/digest.hpp"
-#include "core/file.hpp"
-#include "core/percent.hpp"
+#include "base/digest.hpp"
+#include "base/file.hpp"
+#include "base/percent.hpp"
 #include "http.hpp"
 #include "oci/media_types.hpp"
 
@@ -311,15 +311,15 @@ void push_blob_bytes(HttpConnection& c, const std::string& repo, const Blob& b,
 // The artifact `helm push` makes of a packaged chart (no provenance: layers[0] is the chart).
 struct ChartPush {
   std::string name;
-  chart::ChartArtifact art;
+  helm::ChartArtifact art;
 };
 ChartPush chart_artifact(const std::string& tgz) {
-  auto chart = chart::load_archive(tgz);
+  auto chart = helm::load_archive(tgz);
   oci::Descriptor layer{.media_type = kChartLayer,
                         .digest = digest_of(tgz).str(),
                         .size = static_cast<std::int64_t>(tgz.size())};
   return {chart.metadata.name,
-          chart::build_chart_artifact(chart.metadata, layer, std::nullopt, "")};
+          helm::build_chart_artifact(chart.metadata, layer, std::nullopt, "")};
 }
 
 // Every *.tgz in --dir becomes `helm push`'s artifact and is pushed to <namespace>/<name>:
@@ -330,7 +330,7 @@ int cmd_push_charts(const Args& a) {
   Credentials cr{arg(a, "user", ""), arg(a, "password", "")};
   struct Item {
     std::string repo, layer;
-    chart::ChartArtifact art;
+    helm::ChartArtifact art;
   };
   std::vector<Item> items;
   std::vector<fsys::path> files;

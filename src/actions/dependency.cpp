@@ -16,20 +16,20 @@
 #include "actions/repo.hpp"
 #include "actions/table.hpp"
 #include "actions/verify.hpp"
-#include "chart/archive.hpp"
-#include "chart/loader.hpp"
-#include "chart/provenance.hpp"
-#include "core/digest.hpp"
-#include "core/error.hpp"
-#include "core/file.hpp"
-#include "core/gojson.hpp"
-#include "core/gomatch.hpp"
-#include "core/helmpath.hpp"
-#include "core/parallel.hpp"
-#include "core/semver.hpp"
+#include "helm/archive.hpp"
+#include "helm/loader.hpp"
+#include "helm/provenance.hpp"
+#include "base/digest.hpp"
+#include "base/error.hpp"
+#include "base/file.hpp"
+#include "gocompat/gojson.hpp"
+#include "gocompat/gomatch.hpp"
+#include "helm/helmpath.hpp"
+#include "base/parallel.hpp"
+#include "gocompat/semver.hpp"
 #include "oci/reference.hpp"
-#include "repo/index.hpp"
-#include "repo/repositories.hpp"
+#include "helm/index.hpp"
+#include "helm/repositories.hpp"
 
 namespace ch::actions {
 
@@ -68,7 +68,7 @@ struct Context {
   stdfs::path chart_dir;
   stdfs::path repository_config;
   stdfs::path repository_cache;
-  repo::RepoFile repos;
+  helm::RepoFile repos;
 
   void out(const std::string& line) const {
     if (options.out) options.out(line);
@@ -82,7 +82,7 @@ Context make_context(const DependencyOptions& o) {
   Context c{o, o.chart_dir, o.repository_config, o.repository_cache, {}};
   if (c.repository_config.empty()) c.repository_config = helmpath::repository_config();
   if (c.repository_cache.empty()) c.repository_cache = helmpath::repository_cache();
-  c.repos = repo::RepoFile::load(c.repository_config);
+  c.repos = helm::RepoFile::load(c.repository_config);
   return c;
 }
 
@@ -97,15 +97,15 @@ stdfs::path local_path(const std::string& repository, const stdfs::path& chart_d
   return path;
 }
 
-chart::Chart load_chart_dir(const Context& c) {
+helm::Chart load_chart_dir(const Context& c) {
   std::error_code ec;
   if (!stdfs::exists(c.chart_dir, ec))
     throw Error(ErrorCode::kNotFound, "could not find " + c.chart_dir.string() + ": stat " +
                                           c.chart_dir.string() + ": no such file or directory");
   if (!stdfs::is_directory(c.chart_dir, ec))
     throw Error(ErrorCode::kInvalidArgument, "only unpacked charts can be updated");
-  chart::Chart chart = chart::load_dir(c.chart_dir);
-  if (chart.metadata.api_version != chart::kApiVersionV1 &&
+  helm::Chart chart = helm::load_dir(c.chart_dir);
+  if (chart.metadata.api_version != helm::kApiVersionV1 &&
       stdfs::exists(c.chart_dir / "requirements.yaml"))
     c.err(
         "Warning: Dependencies are handled in Chart.yaml since apiVersion \"v2\". We "
@@ -116,10 +116,10 @@ chart::Chart load_chart_dir(const Context& c) {
 // Helm's resolveRepoNames: dependency name -> configured repository name; @name and
 // alias:name are rewritten to the repository's URL in `deps`.
 std::map<std::string, std::string> resolve_repo_names(const Context& c,
-                                                      std::vector<chart::Dependency>& deps) {
+                                                      std::vector<helm::Dependency>& deps) {
   std::map<std::string, std::string> names;
   std::vector<std::string> missing;
-  for (chart::Dependency& d : deps) {
+  for (helm::Dependency& d : deps) {
     if (d.repository.empty()) continue;
     if (is_file(d.repository)) {
       local_path(d.repository, c.chart_dir);
@@ -131,7 +131,7 @@ std::map<std::string, std::string> resolve_repo_names(const Context& c,
       continue;
     }
     bool found = false;
-    for (const repo::RepoEntry& r : c.repos.repositories) {
+    for (const helm::RepoEntry& r : c.repos.repositories) {
       if ((starts_with(d.repository, "@") && d.repository.substr(1) == r.name) ||
           (starts_with(d.repository, "alias:") && d.repository.substr(6) == r.name)) {
         d.repository = r.url;
@@ -168,10 +168,10 @@ std::map<std::string, std::string> resolve_repo_names(const Context& c,
 }
 
 // Helm's parallelRepoUpdate: one line per repository, failures reported, not fatal.
-void refresh(const Context& c, const std::vector<repo::RepoEntry>& entries) {
+void refresh(const Context& c, const std::vector<helm::RepoEntry>& entries) {
   std::vector<std::string> lines(entries.size());
-  core::parallel_for(entries.size(), c.options.parallelism, [&](size_t i) {
-    const repo::RepoEntry& r = entries[i];
+  parallel_for(entries.size(), c.options.parallelism, [&](size_t i) {
+    const helm::RepoEntry& r = entries[i];
     bool managed = !starts_with(r.name, kManagerPrefix);
     std::string label = managed ? r.name : r.url;
     try {
@@ -187,11 +187,11 @@ void refresh(const Context& c, const std::vector<repo::RepoEntry>& entries) {
 
 // The configured repositories some dependency uses (Helm refreshes every configured
 // repository; refreshing only those needed is what helm/helm#9865 asks for).
-std::vector<repo::RepoEntry> used_repositories(const Context& c,
-                                               const std::vector<chart::Dependency>& deps) {
-  std::vector<repo::RepoEntry> used;
-  for (const repo::RepoEntry& r : c.repos.repositories)
-    for (const chart::Dependency& d : deps)
+std::vector<helm::RepoEntry> used_repositories(const Context& c,
+                                               const std::vector<helm::Dependency>& deps) {
+  std::vector<helm::RepoEntry> used;
+  for (const helm::RepoEntry& r : c.repos.repositories)
+    for (const helm::Dependency& d : deps)
       if (!d.repository.empty() && url_equal(r.url, d.repository)) {
         used.push_back(r);
         break;
@@ -199,8 +199,8 @@ std::vector<repo::RepoEntry> used_repositories(const Context& c,
   return used;
 }
 
-void update_repositories(const Context& c, const std::vector<chart::Dependency>& deps) {
-  std::vector<repo::RepoEntry> used = used_repositories(c, deps);
+void update_repositories(const Context& c, const std::vector<helm::Dependency>& deps) {
+  std::vector<helm::RepoEntry> used = used_repositories(c, deps);
   if (used.empty()) return;
   c.out("Hang tight while we grab the latest from your chart repositories...\n");
   refresh(c, used);
@@ -213,13 +213,13 @@ std::string manager_name(const std::string& url) {
 
 // Helm's ensureMissingRepos: unmanaged http(s) repositories get a cache entry
 // helm-manager-<sha256(url)>.
-std::vector<repo::RepoEntry> ensure_missing_repos(const Context& c,
+std::vector<helm::RepoEntry> ensure_missing_repos(const Context& c,
                                                   std::map<std::string, std::string>& names,
-                                                  const std::vector<chart::Dependency>& deps) {
-  std::vector<repo::RepoEntry> unmanaged;
-  for (const chart::Dependency& d : deps) {
+                                                  const std::vector<helm::Dependency>& deps) {
+  std::vector<helm::RepoEntry> unmanaged;
+  for (const helm::Dependency& d : deps) {
     if (d.repository.empty() || names.count(d.name)) continue;
-    repo::RepoEntry e;
+    helm::RepoEntry e;
     e.name = manager_name(d.repository);
     e.url = d.repository;
     names[d.name] = e.name;
@@ -232,10 +232,10 @@ std::vector<repo::RepoEntry> ensure_missing_repos(const Context& c,
   return unmanaged;
 }
 
-repo::IndexFile cached_index(const Context& c, const std::string& repo_name) {
-  stdfs::path file = repo::index_cache_file(c.repository_cache, repo_name);
+helm::IndexFile cached_index(const Context& c, const std::string& repo_name) {
+  stdfs::path file = helm::index_cache_file(c.repository_cache, repo_name);
   try {
-    return repo::IndexFile::load(file);
+    return helm::IndexFile::load(file);
   } catch (const Error& e) {
     throw Error(ErrorCode::kNotFound, "no cached repository for " + repo_name +
                                           " found. (try 'helm repo update'): " + e.what());
@@ -243,14 +243,14 @@ repo::IndexFile cached_index(const Context& c, const std::string& repo_name) {
 }
 
 // Helm's resolver.Resolve.
-std::vector<chart::Dependency> resolve(const Context& c, client::RegistryClient& registry,
-                                       const std::vector<chart::Dependency>& reqs,
+std::vector<helm::Dependency> resolve(const Context& c, client::RegistryClient& registry,
+                                       const std::vector<helm::Dependency>& reqs,
                                        const std::map<std::string, std::string>& names) {
-  std::vector<chart::Dependency> locked(reqs.size());
+  std::vector<helm::Dependency> locked(reqs.size());
   std::vector<std::string> missing(reqs.size());
   std::vector<std::vector<std::string>> skipped(reqs.size());  // tags that are not charts
   std::vector<semver::Constraints> constraints;
-  for (const chart::Dependency& d : reqs) {
+  for (const helm::Dependency& d : reqs) {
     try {
       constraints.push_back(semver::Constraints::parse(d.version));
     } catch (const Error& e) {
@@ -259,9 +259,9 @@ std::vector<chart::Dependency> resolve(const Context& c, client::RegistryClient&
           "dependency \"" + d.name + "\" has an invalid version/constraint format: " + e.what());
     }
   }
-  core::parallel_for(reqs.size(), c.options.parallelism, [&](size_t i) {
-    const chart::Dependency& d = reqs[i];
-    chart::Dependency& l = locked[i];
+  parallel_for(reqs.size(), c.options.parallelism, [&](size_t i) {
+    const helm::Dependency& d = reqs[i];
+    helm::Dependency& l = locked[i];
     l.name = d.name;
     l.repository = d.repository;
     l.version = d.version;
@@ -274,7 +274,7 @@ std::vector<chart::Dependency> resolve(const Context& c, client::RegistryClient&
       return;
     }
     if (is_file(d.repository)) {
-      chart::Chart sub = chart::load_dir(local_path(d.repository, c.chart_dir));
+      helm::Chart sub = helm::load_dir(local_path(d.repository, c.chart_dir));
       auto v = semver::Version::try_parse(sub.metadata.version);
       if (!v) return;
       if (!constraints[i].check(*v)) return note_missing();
@@ -308,11 +308,11 @@ std::vector<chart::Dependency> resolve(const Context& c, client::RegistryClient&
         return;
       }
     } else {
-      repo::IndexFile index = cached_index(c, names.at(d.name));
+      helm::IndexFile index = cached_index(c, names.at(d.name));
       auto it = index.entries.find(d.name);
       if (it == index.entries.end())
         throw Error(ErrorCode::kNotFound, d.name + " chart not found in repo " + d.repository);
-      for (const repo::ChartVersion& v : it->second)
+      for (const helm::ChartVersion& v : it->second)
         if (!v.urls.empty()) candidates.push_back(v.metadata.version);
     }
     for (const std::string& candidate : candidates) {
@@ -342,10 +342,10 @@ std::vector<chart::Dependency> resolve(const Context& c, client::RegistryClient&
 }
 
 // The repository entry (credentials, TLS) for a classic repository URL.
-repo::RepoEntry entry_for(const Context& c, const std::string& url) {
-  for (const repo::RepoEntry& r : c.repos.repositories)
+helm::RepoEntry entry_for(const Context& c, const std::string& url) {
+  for (const helm::RepoEntry& r : c.repos.repositories)
     if (url_equal(r.url, url)) return r;
-  repo::RepoEntry e;
+  helm::RepoEntry e;
   e.name = manager_name(url);
   e.url = url;
   return e;
@@ -355,7 +355,7 @@ repo::RepoEntry entry_for(const Context& c, const std::string& url) {
 // verified by loading it; only then are the archives moved into charts/ and outdated ones
 // removed.
 void download_all(const Context& c, client::RegistryClient& registry,
-                  std::vector<chart::Dependency>& deps) {
+                  std::vector<helm::Dependency>& deps) {
   stdfs::path dest = c.chart_dir / "charts";
   std::error_code ec;
   if (stdfs::exists(dest, ec)) {
@@ -382,14 +382,14 @@ void download_all(const Context& c, client::RegistryClient& registry,
   std::vector<Job> jobs;
   std::set<std::string> seen;
   for (size_t i = 0; i < deps.size(); ++i) {
-    chart::Dependency& dep = deps[i];
+    helm::Dependency& dep = deps[i];
     if (dep.repository.empty()) {
       c.out("Dependency " + dep.name +
             " did not declare a repository. Assuming it exists in the charts directory\n");
       stdfs::path path = dest / dep.name;
-      chart::Chart sub;
+      helm::Chart sub;
       try {
-        sub = chart::load_dir(path);
+        sub = helm::load_dir(path);
       } catch (const Error& e) {
         throw Error(e.code(), "unable to load chart '" + path.string() + "': " + e.what());
       }
@@ -417,17 +417,17 @@ void download_all(const Context& c, client::RegistryClient& registry,
 
   std::vector<std::string> registry_lines(jobs.size());
   try {
-    core::parallel_for(jobs.size(), c.options.parallelism, [&](size_t j) {
-      chart::Dependency& dep = deps[jobs[j].dep];
+    parallel_for(jobs.size(), c.options.parallelism, [&](size_t j) {
+      helm::Dependency& dep = deps[jobs[j].dep];
       if (is_file(dep.repository)) {
-        chart::Chart sub = chart::load_dir(local_path(dep.repository, c.chart_dir));
+        helm::Chart sub = helm::load_dir(local_path(dep.repository, c.chart_dir));
         semver::Constraints constraint = semver::Constraints::parse(dep.version);
         if (!constraint.check(semver::Version::parse(sub.metadata.version)))
           throw Error(ErrorCode::kNotFound, "can't get a valid version for dependency " + dep.name);
-        chart::ArchiveOptions ao;
-        ao.source_date_epoch = chart::source_date_epoch_from_env();
+        helm::ArchiveOptions ao;
+        ao.source_date_epoch = helm::source_date_epoch_from_env();
         ao.now = static_cast<std::int64_t>(std::time(nullptr));
-        chart::save_archive(sub, tmp, ao);
+        helm::save_archive(sub, tmp, ao);
         dep.version = sub.metadata.version;
         return;
       }
@@ -444,18 +444,18 @@ void download_all(const Context& c, client::RegistryClient& registry,
           if (!fetched.prov)
             throw Error(ErrorCode::kNotFound,
                         "failed to fetch provenance \"oci://" + fetched.printed_ref + ".prov\"");
-          verify_provenance(fetched.chart, fs::read_file(*fetched.prov, chart::kMaxProvenanceSize),
+          verify_provenance(fetched.chart, fs::read_file(*fetched.prov, helm::kMaxProvenanceSize),
                             file, c.options.keyring);
         }
         fs::write_file_atomic(tmp / file, fs::read_file(fetched.chart));
         return;
       }
-      repo::RepoEntry entry = entry_for(c, dep.repository);
-      repo::IndexFile index = cached_index(c, entry.name);
-      const repo::ChartVersion* version = nullptr;
+      helm::RepoEntry entry = entry_for(c, dep.repository);
+      helm::IndexFile index = cached_index(c, entry.name);
+      const helm::ChartVersion* version = nullptr;
       auto it = index.entries.find(dep.name);
       if (it != index.entries.end())
-        for (const repo::ChartVersion& v : it->second) {
+        for (const helm::ChartVersion& v : it->second) {
           if (v.urls.empty()) continue;
           auto a = semver::Version::try_parse(dep.version);
           auto b = semver::Version::try_parse(v.metadata.version);
@@ -485,7 +485,7 @@ void download_all(const Context& c, client::RegistryClient& registry,
 
   // safeMoveDeps: verify each download is a chart, move it in, delete outdated archives.
   std::set<std::string> local_deps;
-  for (const chart::Dependency& d : deps)
+  for (const helm::Dependency& d : deps)
     if (d.repository.empty()) local_deps.insert(d.name);
   std::set<std::string> moved;
   std::vector<stdfs::path> before;
@@ -496,7 +496,7 @@ void download_all(const Context& c, client::RegistryClient& registry,
     std::string name = e.path().filename().string();
     moved.insert(name);
     try {
-      chart::load_archive_file(e.path());
+      helm::load_archive_file(e.path());
     } catch (const Error& err) {
       c.out("Could not verify " + e.path().string() + " for moving: " + err.what() + " (Skipping)");
       continue;
@@ -506,9 +506,9 @@ void download_all(const Context& c, client::RegistryClient& registry,
   c.out("Deleting outdated charts\n");
   for (const stdfs::path& p : before) {
     if (moved.count(p.filename().string())) continue;
-    chart::Chart old;
+    helm::Chart old;
     try {
-      old = chart::load_archive_file(p);
+      old = helm::load_archive_file(p);
     } catch (const Error& err) {
       c.out("Could not verify " + p.string() + " for deletion: " + err.what() + " (Skipping)\n");
       continue;
@@ -518,8 +518,8 @@ void download_all(const Context& c, client::RegistryClient& registry,
   }
 }
 
-void write_lock(const Context& c, const chart::Chart& chart, const chart::Lock& lock) {
-  bool legacy = chart.metadata.api_version == chart::kApiVersionV1;
+void write_lock(const Context& c, const helm::Chart& chart, const helm::Lock& lock) {
+  bool legacy = chart.metadata.api_version == helm::kApiVersionV1;
   stdfs::path file = c.chart_dir / (legacy ? "requirements.lock" : "Chart.lock");
   if (stdfs::is_symlink(file))
     throw Error(ErrorCode::kInvalidArgument, "the lock file (" + file.filename().string() +
@@ -534,45 +534,45 @@ client::RegistryClient make_registry(const DependencyOptions& o) {
 
 }  // namespace
 
-std::string lock_digest(const std::vector<chart::Dependency>& requested,
-                        const std::vector<chart::Dependency>& locked) {
+std::string lock_digest(const std::vector<helm::Dependency>& requested,
+                        const std::vector<helm::Dependency>& locked) {
   nlohmann::ordered_json req = nlohmann::ordered_json::array();
-  for (const chart::Dependency& d : requested) req.push_back(d.to_json());
+  for (const helm::Dependency& d : requested) req.push_back(d.to_json());
   nlohmann::ordered_json lock = nlohmann::ordered_json::array();
-  for (const chart::Dependency& d : locked) lock.push_back(d.to_json());
+  for (const helm::Dependency& d : locked) lock.push_back(d.to_json());
   nlohmann::ordered_json both = nlohmann::ordered_json::array({req, lock});
   return "sha256:" + digest_of(gojson::marshal(both)).hex;
 }
 
 void dependency_update(const DependencyOptions& options) {
   Context c = make_context(options);
-  chart::Chart chart = load_chart_dir(c);
-  std::vector<chart::Dependency> req = chart.metadata.dependencies;
+  helm::Chart chart = load_chart_dir(c);
+  std::vector<helm::Dependency> req = chart.metadata.dependencies;
   if (req.empty()) return;
   std::map<std::string, std::string> names = resolve_repo_names(c, req);
   ensure_missing_repos(c, names, req);
   if (!options.skip_refresh) update_repositories(c, req);
   client::RegistryClient registry = make_registry(options);
-  chart::Lock lock;
+  helm::Lock lock;
   lock.dependencies = resolve(c, registry, req, names);
   download_all(c, registry, lock.dependencies);
   lock.digest = lock_digest(req, lock.dependencies);
   if (chart.lock && chart.lock->digest == lock.digest) return;  // unchanged: keep `generated`
-  lock.generated = repo::now_rfc3339_nano();
+  lock.generated = helm::now_rfc3339_nano();
   write_lock(c, chart, lock);
 }
 
 void dependency_build(const DependencyOptions& options) {
   Context c = make_context(options);
-  chart::Chart chart = load_chart_dir(c);
+  helm::Chart chart = load_chart_dir(c);
   if (!chart.lock) return dependency_update(options);
-  std::vector<chart::Dependency> req = chart.metadata.dependencies;
-  bool v1 = chart.metadata.api_version == chart::kApiVersionV1;
+  std::vector<helm::Dependency> req = chart.metadata.dependencies;
+  bool v1 = chart.metadata.api_version == helm::kApiVersionV1;
   std::string v2_sum;
   if (v1) {
     nlohmann::ordered_json doc;
     doc["dependencies"] = nlohmann::ordered_json::array();
-    for (const chart::Dependency& d : req) doc["dependencies"].push_back(d.to_json());
+    for (const helm::Dependency& d : req) doc["dependencies"].push_back(d.to_json());
     v2_sum = "sha256:" + digest_of(gojson::marshal(doc)).hex;
   }
   resolve_repo_names(c, req);
@@ -589,12 +589,12 @@ void dependency_build(const DependencyOptions& options) {
                   "(Chart.yaml). Please update the dependencies");
     }
   }
-  std::vector<chart::Dependency> locked = chart.lock->dependencies;
+  std::vector<helm::Dependency> locked = chart.lock->dependencies;
   std::vector<std::string> missing;
-  for (const chart::Dependency& d : locked) {
+  for (const helm::Dependency& d : locked) {
     if (d.repository.empty() || is_file(d.repository) || is_oci(d.repository)) continue;
     bool known = false;
-    for (const repo::RepoEntry& r : c.repos.repositories)
+    for (const helm::RepoEntry& r : c.repos.repositories)
       known = known || url_equal(r.url, d.repository);
     if (!known) missing.push_back(d.repository);
   }
@@ -610,14 +610,14 @@ void dependency_build(const DependencyOptions& options) {
 }
 
 std::string dependency_list(const stdfs::path& chart_dir, int max_col_width) {
-  chart::Chart chart = chart::load_dir(chart_dir);
-  const std::vector<chart::Dependency>& deps = chart.metadata.dependencies;
+  helm::Chart chart = helm::load_dir(chart_dir);
+  const std::vector<helm::Dependency>& deps = chart.metadata.dependencies;
   stdfs::path charts = chart_dir / "charts";
   if (deps.empty()) return "WARNING: no dependencies at " + charts.string() + "\n";
 
   // Helm's dependencyStatus: an archive charts/<name>-*.tgz first (with several, only those
   // whose suffix is a strict semver count), then the loaded subchart of that name.
-  auto version_status = [](const chart::Dependency& d, const std::string& version) -> std::string {
+  auto version_status = [](const helm::Dependency& d, const std::string& version) -> std::string {
     if (version == d.version) return "";
     std::optional<semver::Constraints> constraint;
     try {
@@ -629,10 +629,10 @@ std::string dependency_list(const stdfs::path& chart_dir, int max_col_width) {
     if (!v) return "invalid version";
     return constraint->check(*v) ? "" : "wrong version";
   };
-  auto archive_status = [&](const stdfs::path& archive, const chart::Dependency& d) {
-    chart::Chart c;
+  auto archive_status = [&](const stdfs::path& archive, const helm::Dependency& d) {
+    helm::Chart c;
     try {
-      c = chart::load_archive_file(archive);
+      c = helm::load_archive_file(archive);
     } catch (const Error&) {
       return std::string("corrupt");
     }
@@ -640,7 +640,7 @@ std::string dependency_list(const stdfs::path& chart_dir, int max_col_width) {
     std::string s = version_status(d, c.metadata.version);
     return s.empty() ? std::string("ok") : s;
   };
-  auto status_of = [&](const chart::Dependency& d) -> std::string {
+  auto status_of = [&](const helm::Dependency& d) -> std::string {
     std::vector<stdfs::path> archives;
     std::error_code ec;
     if (stdfs::is_directory(charts, ec))
@@ -660,8 +660,8 @@ std::string dependency_list(const stdfs::path& chart_dir, int max_col_width) {
     } else if (archives.size() == 1) {
       return archive_status(archives[0], d);
     }
-    const chart::Chart* sub = nullptr;
-    for (const chart::Chart& c : chart.subcharts)
+    const helm::Chart* sub = nullptr;
+    for (const helm::Chart& c : chart.subcharts)
       if (c.name() == d.name) sub = &c;
     if (sub == nullptr) return "missing";
     std::string s = version_status(d, sub->metadata.version);
@@ -669,7 +669,7 @@ std::string dependency_list(const stdfs::path& chart_dir, int max_col_width) {
   };
 
   std::vector<std::vector<std::string>> rows = {{"NAME", "VERSION", "REPOSITORY", "STATUS"}};
-  for (const chart::Dependency& d : deps)
+  for (const helm::Dependency& d : deps)
     rows.push_back({d.name, d.version, d.repository, status_of(d)});
   std::string out = render_table(rows, static_cast<size_t>(max_col_width)) + "\n";
   // Helm's printMissing: entries of charts/* (directories and .tgz files) that are not
@@ -682,15 +682,15 @@ std::string dependency_list(const stdfs::path& chart_dir, int max_col_width) {
     for (const stdfs::path& p : entries) {
       bool dir = stdfs::is_directory(p, ec);
       if (!dir && p.extension() != ".tgz") continue;
-      chart::Chart c;
+      helm::Chart c;
       try {
-        c = dir ? chart::load_dir(p) : chart::load_archive_file(p);
+        c = dir ? helm::load_dir(p) : helm::load_archive_file(p);
       } catch (const Error&) {
         out += "WARNING: \"" + p.string() + "\" is not a chart.\n";
         continue;
       }
       bool listed = false;
-      for (const chart::Dependency& d : deps) listed = listed || d.name == c.name();
+      for (const helm::Dependency& d : deps) listed = listed || d.name == c.name();
       if (!listed) out += "WARNING: \"" + p.string() + "\" is not in Chart.yaml.\n";
     }
   }

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "chart/metadata.hpp"
+#include "helm/metadata.hpp"
 #include "client/registry_client.hpp"
 
 namespace ch::actions {
@@ -45,7 +45,7 @@ void dependency_build(const DependencyOptions& options);
 std::string dependency_list(const std::filesystem::path& chart_dir, int max_col_width = 80);
 
 // Helm's HashReq: "sha256:" + hex sha256 of Go JSON [requested, locked].
-std::string lock_digest(const std::vector<chart::Dependency>& requested,
-                        const std::vector<chart::Dependency>& locked);
+std::string lock_digest(const std::vector<helm::Dependency>& requested,
+                        const std::vector<helm::Dependency>& locked);
 
 }  // namespace ch::actions

@@ -1,6 +1,6 @@
 #include "actions/login.hpp"
 
-#include "core/error.hpp"
+#include "base/error.hpp"
 
 namespace ch::actions {
 

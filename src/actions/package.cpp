@@ -2,14 +2,14 @@
 
 #include <ctime>
 
-#include "chart/archive.hpp"
-#include "chart/loader.hpp"
-#include "chart/openpgp.hpp"
-#include "chart/provenance.hpp"
-#include "core/digest.hpp"
-#include "core/error.hpp"
-#include "core/file.hpp"
-#include "core/semver.hpp"
+#include "helm/archive.hpp"
+#include "helm/loader.hpp"
+#include "helm/openpgp.hpp"
+#include "helm/provenance.hpp"
+#include "base/digest.hpp"
+#include "base/error.hpp"
+#include "base/file.hpp"
+#include "gocompat/semver.hpp"
 
 namespace ch::actions {
 
@@ -18,7 +18,7 @@ namespace stdfs = std::filesystem;
 namespace {
 
 // Helm's CheckDependencies: every declared dependency name must be a loaded subchart.
-void check_dependencies(const chart::Chart& c) {
+void check_dependencies(const helm::Chart& c) {
   std::string missing;
   for (const auto& dep : c.metadata.dependencies) {
     bool found = false;
@@ -32,17 +32,17 @@ void check_dependencies(const chart::Chart& c) {
 
 // Writes the archive and its .prov into a staging directory inside `dest`, and moves both
 // into place only once the signature is made: a failure (a wrong passphrase) leaves nothing.
-void sign_and_save(const chart::Chart& c, const stdfs::path& dest, const chart::ArchiveOptions& ao,
-                   chart::PgpKeyring& ring, const std::optional<std::string>& passphrase,
+void sign_and_save(const helm::Chart& c, const stdfs::path& dest, const helm::ArchiveOptions& ao,
+                   helm::PgpKeyring& ring, const std::optional<std::string>& passphrase,
                    PackageResult& r) {
   std::error_code ec;
   stdfs::create_directories(dest, ec);
   fs::TempDir staging(dest, ".package-");
-  stdfs::path staged = chart::save_archive(c, staging.path(), ao);
+  stdfs::path staged = helm::save_archive(c, staging.path(), ao);
   // Helm signs the metadata of the chart loaded back from the archive it wrote, marshalled
   // by sigs.k8s.io/yaml.
-  chart::Chart packaged = chart::load_archive_file(staged);
-  std::string body = chart::provenance_message(
+  helm::Chart packaged = helm::load_archive_file(staged);
+  std::string body = helm::provenance_message(
       packaged.metadata.to_yaml(), staged.filename().string(), digest_of_file(staged).hex);
   std::string prov = ring.clear_sign(body, passphrase);
   stdfs::path staged_prov = staged.string() + ".prov";
@@ -64,7 +64,7 @@ PackageResult package_chart(const PackageOptions& options) {
     throw Error(
         ErrorCode::kInvalidArgument,
         options.chart_dir.string() + " is not a chart directory (package takes a directory)");
-  chart::Chart c = chart::load_dir(options.chart_dir);
+  helm::Chart c = helm::load_dir(options.chart_dir);
   if (!options.version.empty()) c.metadata.version = options.version;
   semver::Version::parse(c.metadata.version);
   if (!options.app_version.empty()) c.metadata.app_version = options.app_version;
@@ -76,7 +76,7 @@ PackageResult package_chart(const PackageOptions& options) {
   }
 
   // Helm's package --sign: the key is found before anything is written.
-  std::optional<chart::PgpKeyring> ring;
+  std::optional<helm::PgpKeyring> ring;
   if (options.sign) {
     if (options.key.empty())
       throw Error(ErrorCode::kInvalidArgument, "--key is required for signing a package");
@@ -86,13 +86,13 @@ PackageResult package_chart(const PackageOptions& options) {
     ring->select_signer(options.key);
   }
 
-  chart::ArchiveOptions ao;
+  helm::ArchiveOptions ao;
   ao.source_date_epoch = options.source_date_epoch;
   ao.now = static_cast<std::int64_t>(std::time(nullptr));
   stdfs::path dest = stdfs::absolute(options.destination);
   PackageResult r;
   if (!ring) {
-    r.archive = chart::save_archive(c, dest, ao).lexically_normal();
+    r.archive = helm::save_archive(c, dest, ao).lexically_normal();
     return r;
   }
   sign_and_save(c, dest, ao, *ring, options.passphrase, r);

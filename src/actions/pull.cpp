@@ -4,11 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include "actions/registry_chart.hpp"
-#include "chart/loader.hpp"
-#include "chart/provenance.hpp"
-#include "core/error.hpp"
-#include "core/file.hpp"
-#include "core/json_limits.hpp"
+#include "helm/loader.hpp"
+#include "helm/provenance.hpp"
+#include "base/error.hpp"
+#include "base/file.hpp"
+#include "base/json_limits.hpp"
 
 namespace ch::actions {
 
@@ -26,9 +26,9 @@ std::string last_element(const std::string& path) {
 // failure leaves nothing behind.
 std::filesystem::path expand_chart(const std::filesystem::path& archive,
                                    const std::filesystem::path& dir) {
-  std::string gz = fs::read_file(archive, chart::kMaxArchiveSize + 1);
-  std::vector<chart::File> files = chart::read_archive_files(gz);
-  chart::Chart chart = chart::load_files(files);  // validates, and names the directory
+  std::string gz = fs::read_file(archive, helm::kMaxArchiveSize + 1);
+  std::vector<helm::File> files = helm::read_archive_files(gz);
+  helm::Chart chart = helm::load_files(files);  // validates, and names the directory
   std::filesystem::path target = dir / chart.metadata.name;
   if (std::filesystem::exists(target))
     throw Error(ErrorCode::kAlreadyExists, "failed to untar: a file or directory with the name " +
@@ -37,7 +37,7 @@ std::filesystem::path expand_chart(const std::filesystem::path& archive,
   std::filesystem::path root = temp.path() / "chart";
   std::filesystem::create_directories(root);
   std::filesystem::permissions(root, std::filesystem::perms(0755));
-  for (const chart::File& f : files) {
+  for (const helm::File& f : files) {
     std::filesystem::path p = root / f.name;
     for (auto parent = p.parent_path(); parent != root && !std::filesystem::exists(parent);
          parent = parent.parent_path()) {
@@ -103,7 +103,7 @@ PullResult pull_chart(const PullOptions& options) {
       }
       signed_name = last_element(resolved.ref.repository) + "-" + version + ".tgz";
     }
-    std::string prov = fs::read_file(*fetched.prov, chart::kMaxProvenanceSize);
+    std::string prov = fs::read_file(*fetched.prov, helm::kMaxProvenanceSize);
     result.verification = verify_provenance(fetched.chart, prov, signed_name, options.keyring);
   }
   if (!options.untar) {

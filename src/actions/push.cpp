@@ -8,11 +8,11 @@
 #include <optional>
 #include <vector>
 
-#include "chart/loader.hpp"
-#include "chart/oci_artifact.hpp"
-#include "core/digest.hpp"
-#include "core/error.hpp"
-#include "core/gojson.hpp"
+#include "helm/loader.hpp"
+#include "helm/oci_artifact.hpp"
+#include "base/digest.hpp"
+#include "base/error.hpp"
+#include "gocompat/gojson.hpp"
 #include "oci/manifest.hpp"
 #include "oci/media_types.hpp"
 #include "oci/reference.hpp"
@@ -46,8 +46,8 @@ PushResult push_chart(const PushOptions& options) {
     throw Error(ErrorCode::kInvalidArgument,
                 "cannot push directory, must provide chart archive (.tgz)");
   std::string path = remote_path(options.remote);
-  chart::Chart chart = chart::load_archive_file(options.chart);
-  const chart::Metadata& meta = chart.metadata;
+  helm::Chart chart = helm::load_archive_file(options.chart);
+  const helm::Metadata& meta = chart.metadata;
 
   oci::Reference ref =
       oci::Reference::parse(path + "/" + meta.name + ":" + oci::version_to_tag(meta.version));
@@ -61,8 +61,8 @@ PushResult push_chart(const PushOptions& options) {
         oci::Descriptor{std::string(oci::kHelmProvenanceLayer), digest_of_file(prov_path).str(),
                         static_cast<std::int64_t>(std::filesystem::file_size(prov_path))};
   }
-  chart::ChartArtifact artifact = chart::build_chart_artifact(
-      meta, chart_desc, prov_desc, chart::rfc3339_local(st.st_mtim.tv_sec));
+  helm::ChartArtifact artifact = helm::build_chart_artifact(
+      meta, chart_desc, prov_desc, helm::rfc3339_local(st.st_mtim.tv_sec));
   const std::string& config = artifact.config;
   const oci::Descriptor& config_desc = artifact.config_desc;
   const std::string& manifest = artifact.manifest;

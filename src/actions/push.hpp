@@ -7,7 +7,7 @@
 #include <map>
 #include <string>
 
-#include "chart/metadata.hpp"
+#include "helm/metadata.hpp"
 #include "client/registry_client.hpp"
 
 namespace ch::actions {

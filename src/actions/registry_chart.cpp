@@ -4,12 +4,12 @@
 #include <future>
 #include <nlohmann/json.hpp>
 
-#include "core/digest.hpp"
-#include "core/error.hpp"
-#include "core/file.hpp"
-#include "core/helmpath.hpp"
-#include "core/json_limits.hpp"
-#include "core/semver.hpp"
+#include "base/digest.hpp"
+#include "base/error.hpp"
+#include "base/file.hpp"
+#include "helm/helmpath.hpp"
+#include "base/json_limits.hpp"
+#include "gocompat/semver.hpp"
 #include "oci/manifest.hpp"
 #include "oci/media_types.hpp"
 

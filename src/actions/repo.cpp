@@ -7,18 +7,18 @@
 
 #include "actions/pull.hpp"
 #include "actions/table.hpp"
-#include "chart/loader.hpp"
-#include "chart/provenance.hpp"
+#include "helm/loader.hpp"
+#include "helm/provenance.hpp"
 #include "client/transport.hpp"
 #include "core/base64.hpp"
-#include "core/digest.hpp"
-#include "core/error.hpp"
-#include "core/file.hpp"
-#include "core/gojson.hpp"
-#include "core/goyaml.hpp"
-#include "core/helmpath.hpp"
-#include "core/parallel.hpp"
-#include "core/version.hpp"
+#include "base/digest.hpp"
+#include "base/error.hpp"
+#include "base/file.hpp"
+#include "gocompat/gojson.hpp"
+#include "gocompat/goyaml.hpp"
+#include "helm/helmpath.hpp"
+#include "base/parallel.hpp"
+#include "base/version.hpp"
 
 namespace ch::actions {
 
@@ -36,7 +36,7 @@ std::string origin_of(const std::string& url) {
   return url.substr(0, url.find('/', scheme_end + 3));
 }
 
-client::TlsOptions tls_of(const repo::RepoEntry& e) {
+client::TlsOptions tls_of(const helm::RepoEntry& e) {
   client::TlsOptions tls;
   tls.insecure_skip_verify = e.insecure_skip_tls_verify;
   tls.ca_file = e.ca_file;
@@ -46,7 +46,7 @@ client::TlsOptions tls_of(const repo::RepoEntry& e) {
 }
 
 // GET url with the entry's credentials (when they may go there), body to sink.
-client::Response get(const repo::RepoEntry& entry, const std::string& url,
+client::Response get(const helm::RepoEntry& entry, const std::string& url,
                      std::function<void(std::string_view)> sink) {
   client::Transport transport(tls_of(entry), std::string(kUserAgent));
   client::Request request;
@@ -85,21 +85,21 @@ std::string resolve_url(const std::string& base, const std::string& url) {
 
 }  // namespace
 
-repo::IndexFile fetch_index(const repo::RepoEntry& entry, const std::filesystem::path& cache) {
+helm::IndexFile fetch_index(const helm::RepoEntry& entry, const std::filesystem::path& cache) {
   std::string url = trim_slash(entry.url) + "/index.yaml";
   std::string body;
   get(entry, url, [&body](std::string_view chunk) { body.append(chunk); });
-  repo::IndexFile index = repo::IndexFile::parse(body, url);
+  helm::IndexFile index = helm::IndexFile::parse(body, url);
   std::filesystem::create_directories(cache);
-  fs::write_file_atomic(repo::index_cache_file(cache, entry.name), body, 0644);
+  fs::write_file_atomic(helm::index_cache_file(cache, entry.name), body, 0644);
   std::string names;
   for (const auto& [name, versions] : index.entries) names += name + "\n";
-  fs::write_file_atomic(repo::charts_cache_file(cache, entry.name), names, 0644);
+  fs::write_file_atomic(helm::charts_cache_file(cache, entry.name), names, 0644);
   return index;
 }
 
-std::filesystem::path download_chart_version(const repo::RepoEntry& entry,
-                                             const repo::ChartVersion& version,
+std::filesystem::path download_chart_version(const helm::RepoEntry& entry,
+                                             const helm::ChartVersion& version,
                                              const std::filesystem::path& dest_file) {
   if (version.urls.empty())
     throw Error(ErrorCode::kNotFound, "chart " + version.metadata.name + " " +
@@ -129,7 +129,7 @@ std::filesystem::path download_chart_version(const repo::RepoEntry& entry,
   return dest_file;
 }
 
-std::string download_provenance(const repo::RepoEntry& entry, const repo::ChartVersion& version) {
+std::string download_provenance(const helm::RepoEntry& entry, const helm::ChartVersion& version) {
   if (version.urls.empty())
     throw Error(ErrorCode::kNotFound, "chart " + version.metadata.name + " " +
                                           version.metadata.version + " has no download URL");
@@ -137,9 +137,9 @@ std::string download_provenance(const repo::RepoEntry& entry, const repo::ChartV
   std::string body;
   try {
     get(entry, prov_url, [&](std::string_view chunk) {
-      if (body.size() + chunk.size() > chart::kMaxProvenanceSize)
+      if (body.size() + chunk.size() > helm::kMaxProvenanceSize)
         throw Error(ErrorCode::kTooLarge, prov_url + " is larger than " +
-                                              std::to_string(chart::kMaxProvenanceSize) + " bytes");
+                                              std::to_string(helm::kMaxProvenanceSize) + " bytes");
       body.append(chunk);
     });
   } catch (const Error& e) {
@@ -152,15 +152,15 @@ RepoPaths RepoPaths::from_environment() {
   return {helmpath::repository_config(), helmpath::repository_cache()};
 }
 
-std::string repo_add(const RepoPaths& paths, const repo::RepoEntry& entry, bool force_update) {
+std::string repo_add(const RepoPaths& paths, const helm::RepoEntry& entry, bool force_update) {
   if (entry.name.find('/') != std::string::npos)
     throw Error(ErrorCode::kInvalidArgument,
                 "repository name (" + entry.name +
                     ") contains '/', please specify a different name without '/'");
-  repo::RepoFile file = repo::RepoFile::load(paths.config);
+  helm::RepoFile file = helm::RepoFile::load(paths.config);
   if (!force_update) {
-    if (const repo::RepoEntry* existing = file.get(entry.name)) {
-      const repo::RepoEntry& e = *existing;
+    if (const helm::RepoEntry* existing = file.get(entry.name)) {
+      const helm::RepoEntry& e = *existing;
       bool same = e.url == entry.url && e.username == entry.username &&
                   e.password == entry.password && e.cert_file == entry.cert_file &&
                   e.key_file == entry.key_file && e.ca_file == entry.ca_file &&
@@ -186,7 +186,7 @@ std::string repo_add(const RepoPaths& paths, const repo::RepoEntry& entry, bool 
 }
 
 std::string repo_remove(const RepoPaths& paths, const std::vector<std::string>& names) {
-  repo::RepoFile file = repo::RepoFile::load(paths.config);
+  helm::RepoFile file = helm::RepoFile::load(paths.config);
   if (file.repositories.empty()) throw Error(ErrorCode::kNotFound, "no repositories configured");
   std::string out;
   for (const std::string& name : names) {
@@ -194,8 +194,8 @@ std::string repo_remove(const RepoPaths& paths, const std::vector<std::string>& 
       throw Error(ErrorCode::kNotFound, "no repo named \"" + name + "\" found");
     file.save(paths.config);
     std::error_code ec;
-    std::filesystem::remove(repo::index_cache_file(paths.cache, name), ec);
-    std::filesystem::remove(repo::charts_cache_file(paths.cache, name), ec);
+    std::filesystem::remove(helm::index_cache_file(paths.cache, name), ec);
+    std::filesystem::remove(helm::charts_cache_file(paths.cache, name), ec);
     out += "\"" + name + "\" has been removed from your repositories\n";
   }
   return out;
@@ -203,20 +203,20 @@ std::string repo_remove(const RepoPaths& paths, const std::vector<std::string>& 
 
 std::string repo_update(const RepoPaths& paths, const std::vector<std::string>& names,
                         bool fail_on_error) {
-  repo::RepoFile file = repo::RepoFile::load(paths.config);
+  helm::RepoFile file = helm::RepoFile::load(paths.config);
   if (file.repositories.empty())
     throw Error(ErrorCode::kNotFound, "no repositories found. You must add one before updating");
-  std::vector<repo::RepoEntry> chosen;
+  std::vector<helm::RepoEntry> chosen;
   for (const std::string& n : names)
     if (!file.has(n))
       throw Error(ErrorCode::kNotFound,
                   "no repositories found matching '" + n + "'.  Nothing will be updated");
-  for (const repo::RepoEntry& e : file.repositories)
+  for (const helm::RepoEntry& e : file.repositories)
     if (names.empty() || std::find(names.begin(), names.end(), e.name) != names.end())
       chosen.push_back(e);
   std::vector<std::string> lines(chosen.size());
   std::vector<bool> failed(chosen.size(), false);
-  core::parallel_for(chosen.size(), 8, [&](size_t i) {
+  parallel_for(chosen.size(), 8, [&](size_t i) {
     try {
       fetch_index(chosen[i], paths.cache);
       lines[i] =
@@ -240,10 +240,10 @@ std::string repo_update(const RepoPaths& paths, const std::vector<std::string>& 
 }
 
 std::string repo_list(const RepoPaths& paths, const std::string& format) {
-  repo::RepoFile file = repo::RepoFile::load(paths.config);
+  helm::RepoFile file = helm::RepoFile::load(paths.config);
   if (format == "json" || format == "yaml") {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
-    for (const repo::RepoEntry& e : file.repositories)
+    for (const helm::RepoEntry& e : file.repositories)
       list.push_back(nlohmann::ordered_json{{"name", e.name}, {"url", e.url}});
     return format == "json" ? gojson::marshal(list) + "\n" : goyaml::json_to_yaml(list);
   }
@@ -252,7 +252,7 @@ std::string repo_list(const RepoPaths& paths, const std::string& format) {
                 "invalid format type \"" + format + "\": must be one of table, json, yaml");
   if (file.repositories.empty()) throw Error(ErrorCode::kNotFound, "no repositories to show");
   std::vector<std::vector<std::string>> rows = {{"NAME", "URL"}};
-  for (const repo::RepoEntry& e : file.repositories) rows.push_back({e.name, e.url});
+  for (const helm::RepoEntry& e : file.repositories) rows.push_back({e.name, e.url});
   return render_table(rows, 0);
 }
 
@@ -261,10 +261,10 @@ void repo_index(const std::filesystem::path& dir, const std::string& url,
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec))
     throw Error(ErrorCode::kNotFound, "stat " + dir.string() + ": no such file or directory");
-  repo::IndexFile index = repo::index_directory(dir, url);
+  helm::IndexFile index = helm::index_directory(dir, url);
   if (!merge.empty()) {
-    repo::IndexFile other;
-    if (std::filesystem::exists(merge, ec)) other = repo::IndexFile::load(merge);
+    helm::IndexFile other;
+    if (std::filesystem::exists(merge, ec)) other = helm::IndexFile::load(merge);
     index.merge(other);
   }
   index.sort_entries();
@@ -272,9 +272,9 @@ void repo_index(const std::filesystem::path& dir, const std::string& url,
 }
 
 ClassicPullResult pull_classic(const RepoPaths& paths, const ClassicPullOptions& o) {
-  repo::RepoEntry entry;
+  helm::RepoEntry entry;
   std::string chart = o.chart;
-  repo::IndexFile index;
+  helm::IndexFile index;
   if (!o.repo_url.empty()) {
     entry.name = "helm-manager-" + digest_of(o.repo_url).hex;  // never saved
     entry.url = o.repo_url;
@@ -289,16 +289,16 @@ ClassicPullResult pull_classic(const RepoPaths& paths, const ClassicPullOptions&
                   "non-absolute URLs should be in form of repo_name/path_to_chart, got: " + chart);
     std::string repo_name = chart.substr(0, slash);
     chart = chart.substr(slash + 1);
-    repo::RepoFile file = repo::RepoFile::load(paths.config);
-    const repo::RepoEntry* e = file.get(repo_name);
+    helm::RepoFile file = helm::RepoFile::load(paths.config);
+    const helm::RepoEntry* e = file.get(repo_name);
     if (e == nullptr) throw Error(ErrorCode::kNotFound, "repo " + repo_name + " not found");
     entry = *e;
     if (!o.username.empty()) entry.username = o.username;
     if (!o.password.empty()) entry.password = o.password;
-    index = repo::IndexFile::load(repo::index_cache_file(paths.cache, entry.name));
+    index = helm::IndexFile::load(helm::index_cache_file(paths.cache, entry.name));
   }
   std::string version = o.version.empty() && o.devel ? ">0.0.0-0" : o.version;
-  const repo::ChartVersion* v = index.get(chart, version);
+  const helm::ChartVersion* v = index.get(chart, version);
   if (v == nullptr) {
     std::string what =
         "chart \"" + chart + "\"" + (version.empty() ? "" : " version \"" + version + "\"");

@@ -9,21 +9,21 @@
 #include <vector>
 
 #include "actions/verify.hpp"
-#include "repo/index.hpp"
-#include "repo/repositories.hpp"
+#include "helm/index.hpp"
+#include "helm/repositories.hpp"
 
 namespace ch::actions {
 
 // Downloads <entry.url>/index.yaml, checks that it parses, and stores it byte-exact as
 // <cache>/<name>-index.yaml with <cache>/<name>-charts.txt (one chart name per line),
 // both written atomically. Throws Error ("failed to fetch <url> : <status>") otherwise.
-repo::IndexFile fetch_index(const repo::RepoEntry& entry, const std::filesystem::path& cache);
+helm::IndexFile fetch_index(const helm::RepoEntry& entry, const std::filesystem::path& cache);
 
 // Downloads a chart version's first URL (relative URLs resolved against entry.url) to
 // dest_file atomically, checking the index's sha256 digest when it has one. Credentials go
 // only to the repository's own host unless entry.pass_credentials_all.
-std::filesystem::path download_chart_version(const repo::RepoEntry& entry,
-                                             const repo::ChartVersion& version,
+std::filesystem::path download_chart_version(const helm::RepoEntry& entry,
+                                             const helm::ChartVersion& version,
                                              const std::filesystem::path& dest_file);
 
 // Where Helm keeps repositories.yaml and the repository cache, from the environment.
@@ -34,7 +34,7 @@ struct RepoPaths {
 };
 
 // `repo add`: returns Helm's line ("\"NAME\" has been added to your repositories").
-std::string repo_add(const RepoPaths& paths, const repo::RepoEntry& entry, bool force_update);
+std::string repo_add(const RepoPaths& paths, const helm::RepoEntry& entry, bool force_update);
 // `repo remove NAME...`: one line per repository removed.
 std::string repo_remove(const RepoPaths& paths, const std::vector<std::string>& names);
 // `repo update [NAME...]`: Helm's lines; failures are reported and skipped unless
@@ -47,9 +47,9 @@ std::string repo_list(const RepoPaths& paths, const std::string& format);
 void repo_index(const std::filesystem::path& dir, const std::string& url,
                 const std::filesystem::path& merge, bool json);
 
-// Downloads <chart URL>.prov of a chart version (at most chart::kMaxProvenanceSize bytes).
+// Downloads <chart URL>.prov of a chart version (at most helm::kMaxProvenanceSize bytes).
 // Throws Error with Helm's words, "failed to fetch provenance \"<url>.prov\"".
-std::string download_provenance(const repo::RepoEntry& entry, const repo::ChartVersion& version);
+std::string download_provenance(const helm::RepoEntry& entry, const helm::ChartVersion& version);
 
 struct ClassicPullOptions {
   std::string chart;     // REPO/CHART, or CHART with repo_url

@@ -10,12 +10,12 @@
 
 #include "actions/registry_chart.hpp"
 #include "actions/table.hpp"
-#include "core/error.hpp"
-#include "core/gojson.hpp"
-#include "core/goyaml.hpp"
-#include "core/json_limits.hpp"
-#include "core/parallel.hpp"
-#include "core/semver.hpp"
+#include "base/error.hpp"
+#include "gocompat/gojson.hpp"
+#include "gocompat/goyaml.hpp"
+#include "base/json_limits.hpp"
+#include "base/parallel.hpp"
+#include "gocompat/semver.hpp"
 #include "oci/manifest.hpp"
 #include "oci/media_types.hpp"
 #include "oci/reference.hpp"
@@ -53,7 +53,7 @@ std::vector<SearchEntry> search_charts(const SearchOptions& options) {
     if (under.empty() && repos.empty())
       throw Error(ErrorCode::kNotFound, "no chart found at " + options.url);
     std::vector<client::TagList> tags(under.size());
-    core::parallel_for(under.size(), options.parallelism,
+    parallel_for(under.size(), options.parallelism,
                        [&](size_t i) { tags[i] = client.list_tags_with_charts(host, under[i]); });
     for (size_t i = 0; i < under.size(); ++i) repos.emplace_back(under[i], std::move(tags[i]));
   }
@@ -84,7 +84,7 @@ std::vector<SearchEntry> search_charts(const SearchOptions& options) {
   }
   // Each version's description and app version come from its config blob.
   std::vector<std::optional<SearchEntry>> found(jobs.size());
-  core::parallel_for(jobs.size(), options.parallelism, [&](size_t i) {
+  parallel_for(jobs.size(), options.parallelism, [&](size_t i) {
     const Job& job = jobs[i];
     for (const std::string& v : job.versions) {
       client::FetchedManifest m = client.get_manifest(host, job.repository, oci::version_to_tag(v));

@@ -3,8 +3,8 @@
 #include <filesystem>
 
 #include "actions/registry_chart.hpp"
-#include "chart/loader.hpp"
-#include "core/file.hpp"
+#include "helm/loader.hpp"
+#include "base/file.hpp"
 
 namespace ch::actions {
 
@@ -19,7 +19,7 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-const chart::File* find_readme(const chart::Chart& c) {
+const helm::File* find_readme(const helm::Chart& c) {
   for (const auto& f : c.files)
     for (std::string_view n : {"readme.md", "readme.txt", "readme"})
       if (iequals(f.name, n)) return &f;
@@ -31,7 +31,7 @@ bool has_manifest_extension(const std::string& name) {
   return iequals(ext, ".yaml") || iequals(ext, ".yml") || iequals(ext, ".json");
 }
 
-void collect_crds(const chart::Chart& c, std::vector<const chart::File*>& out) {
+void collect_crds(const helm::Chart& c, std::vector<const helm::File*>& out) {
   for (const auto& f : c.files)
     if (f.name.rfind("crds/", 0) == 0 && has_manifest_extension(f.name)) out.push_back(&f);
   for (const auto& sub : c.subcharts) collect_crds(sub, out);
@@ -39,7 +39,7 @@ void collect_crds(const chart::Chart& c, std::vector<const chart::File*>& out) {
 
 }  // namespace
 
-std::string render_show(const chart::Chart& c, ShowFormat format) {
+std::string render_show(const helm::Chart& c, ShowFormat format) {
   const bool all = format == ShowFormat::kAll;
   std::string out;
   if (format == ShowFormat::kChart || all) out += c.metadata.to_yaml() + "\n";
@@ -48,13 +48,13 @@ std::string render_show(const chart::Chart& c, ShowFormat format) {
     out += c.values->data + "\n";
   }
   if (format == ShowFormat::kReadme || all) {
-    if (const chart::File* readme = find_readme(c)) {
+    if (const helm::File* readme = find_readme(c)) {
       if (all) out += "---\n";
       out += readme->data + "\n";
     }
   }
   if (format == ShowFormat::kCrds || all) {
-    std::vector<const chart::File*> crds;
+    std::vector<const helm::File*> crds;
     collect_crds(c, crds);
     if (!crds.empty()) {
       if (all && crds[0]->data.rfind("---", 0) != 0) out += "---\n";
@@ -65,7 +65,7 @@ std::string render_show(const chart::Chart& c, ShowFormat format) {
 }
 
 std::string show_local(const std::string& path, ShowFormat format) {
-  return render_show(chart::load(path), format);
+  return render_show(helm::load(path), format);
 }
 
 RemoteShowResult show_remote(const RemoteShowOptions& options, ShowFormat format) {
@@ -80,7 +80,7 @@ RemoteShowResult show_remote(const RemoteShowOptions& options, ShowFormat format
   result.digest = fetched.manifest_digest;
   result.warnings = fetched.warnings;
   result.text = render_show(
-      chart::load_archive(fs::read_file(fetched.chart, chart::kMaxArchiveSize + 1)), format);
+      helm::load_archive(fs::read_file(fetched.chart, helm::kMaxArchiveSize + 1)), format);
   return result;
 }
 

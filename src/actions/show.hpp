@@ -6,14 +6,14 @@
 
 #include "client/registry_client.hpp"
 
-#include "chart/chart.hpp"
+#include "helm/chart.hpp"
 
 namespace ch::actions {
 
 enum class ShowFormat { kChart, kValues, kReadme, kCrds, kAll };
 
 // Renders exactly what `helm show <format>` writes to stdout for a loaded chart.
-std::string render_show(const chart::Chart& chart, ShowFormat format);
+std::string render_show(const helm::Chart& chart, ShowFormat format);
 
 // Loads a chart directory or .tgz and renders it.
 std::string show_local(const std::string& path, ShowFormat format);

@@ -3,10 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base64.hpp"
-#include "core/digest.hpp"
-#include "core/error.hpp"
-#include "core/file.hpp"
-#include "core/json_limits.hpp"
+#include "base/digest.hpp"
+#include "base/error.hpp"
+#include "base/file.hpp"
+#include "base/json_limits.hpp"
 #include "cosign/bundle.hpp"
 #include "cosign/simple_signing.hpp"
 #include "cosign/tags.hpp"

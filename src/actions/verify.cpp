@@ -3,11 +3,11 @@
 #include <cctype>
 #include <cstdlib>
 
-#include "chart/openpgp.hpp"
-#include "chart/provenance.hpp"
-#include "core/digest.hpp"
-#include "core/error.hpp"
-#include "core/file.hpp"
+#include "helm/openpgp.hpp"
+#include "helm/provenance.hpp"
+#include "base/digest.hpp"
+#include "base/error.hpp"
+#include "base/file.hpp"
 
 namespace ch::actions {
 
@@ -21,23 +21,23 @@ stdfs::path default_keyring() {
 
 Verification verify_provenance(const stdfs::path& archive, std::string_view prov,
                                const std::string& file_name, const stdfs::path& keyring) {
-  std::optional<chart::PgpKeyring> ring;
+  std::optional<helm::PgpKeyring> ring;
   try {
     ring.emplace(keyring);
   } catch (const Error& e) {
     throw Error(e.code(), std::string("failed to load keyring: ") + e.what());
   }
-  chart::PgpVerified signed_text = ring->verify_clear(prov);
+  helm::PgpVerified signed_text = ring->verify_clear(prov);
   Verification v;
   v.signed_by = signed_text.uids;
   v.fingerprint = signed_text.fingerprint;
   // The sums are read from the text as Helm reads it (Go's clearsign.Decode), which must be
   // the text gpg verified: nothing outside the signature is ever trusted.
-  std::optional<std::string> text = chart::clear_signed_text(prov);
-  if (!text || chart::canonical_lines(*text) != chart::canonical_lines(signed_text.plaintext))
+  std::optional<std::string> text = helm::clear_signed_text(prov);
+  if (!text || helm::canonical_lines(*text) != helm::canonical_lines(signed_text.plaintext))
     throw Error(ErrorCode::kUnauthorized,
                 "openpgp: invalid signature: the signed text is not the provenance file's text");
-  v.file_hash = chart::check_provenance_sum(*text, file_name, digest_of_file(archive).hex);
+  v.file_hash = helm::check_provenance_sum(*text, file_name, digest_of_file(archive).hex);
   v.file_name = file_name;
   return v;
 }
@@ -57,7 +57,7 @@ Verification verify_chart(const stdfs::path& archive, const stdfs::path& keyring
     throw Error(ErrorCode::kNotFound, "could not load provenance file " + prov_path.string() +
                                           ": stat " + prov_path.string() +
                                           ": no such file or directory");
-  std::string prov = fs::read_file(prov_path, chart::kMaxProvenanceSize);
+  std::string prov = fs::read_file(prov_path, helm::kMaxProvenanceSize);
   return verify_provenance(archive, prov, archive.filename().string(), keyring);
 }
 

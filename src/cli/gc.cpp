@@ -1,9 +1,9 @@
 // `charthouse gc`: garbage collection of a registry root, done by the `charthouse serve`
-// using it when one is (registry::collect_root).
+// using it when one is (server::collect_root).
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "registry/service.hpp"
+#include "server/service.hpp"
 
 namespace ch::cli {
 
@@ -24,7 +24,7 @@ void add_gc_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--dry-run", a->dry_run, "report what would be deleted, delete nothing");
   cmd->callback([a] {
-    auto r = registry::collect_root(a->root, std::chrono::seconds(a->grace), a->dry_run);
+    auto r = server::collect_root(a->root, std::chrono::seconds(a->grace), a->dry_run);
     std::cout << (a->dry_run ? "would delete: " : "deleted: ") << r.manifests_deleted
               << " manifests, " << r.blob_links_removed << " blob links, " << r.blobs_deleted
               << " blobs (" << r.bytes_freed << " bytes)"

@@ -1,6 +1,6 @@
 #include <iostream>
 
-#include "chart/lint.hpp"
+#include "helm/lint.hpp"
 #include "cli/commands.hpp"
 
 namespace ch::cli {
@@ -16,10 +16,10 @@ void add_lint_command(CLI::App& app) {
     for (const auto& p : *paths) {
       std::cout << "==> Linting " << p << "\n";
       bool has_error = false;
-      for (const auto& m : chart::lint_chart_dir(p)) {
-        std::cout << "[" << chart::severity_label(m.severity) << "] " << m.path << ": " << m.text
+      for (const auto& m : helm::lint_chart_dir(p)) {
+        std::cout << "[" << helm::severity_label(m.severity) << "] " << m.path << ": " << m.text
                   << "\n";
-        has_error = has_error || m.severity == chart::Severity::kError;
+        has_error = has_error || m.severity == helm::Severity::kError;
       }
       std::cout << "\n";
       if (has_error) ++failed;

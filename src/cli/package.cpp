@@ -4,10 +4,10 @@
 #include "actions/dependency.hpp"
 #include "actions/package.hpp"
 #include "actions/verify.hpp"
-#include "chart/archive.hpp"
+#include "helm/archive.hpp"
 #include "cli/client_flags.hpp"
 #include "cli/commands.hpp"
-#include "core/error.hpp"
+#include "base/error.hpp"
 
 namespace ch::cli {
 
@@ -78,7 +78,7 @@ void add_package_command(CLI::App& app) {
     opts.destination = args->destination;
     opts.version = args->version;
     opts.app_version = args->app_version;
-    opts.source_date_epoch = chart::source_date_epoch_from_env();
+    opts.source_date_epoch = helm::source_date_epoch_from_env();
     for (const auto& p : args->paths) {
       opts.chart_dir = p;
       if (args->dependency_update) {

@@ -11,7 +11,7 @@ void add_repo_command(CLI::App& app) {
   repo->require_subcommand(1);
 
   struct AddArgs {
-    repo::RepoEntry entry;
+    helm::RepoEntry entry;
     bool force_update = false;
   };
   auto add = std::make_shared<AddArgs>();

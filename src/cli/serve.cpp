@@ -4,10 +4,10 @@
 #include <map>
 
 #include "cli/commands.hpp"
-#include "core/error.hpp"
-#include "core/file.hpp"
-#include "core/yamlconv.hpp"
-#include "registry/service.hpp"
+#include "base/error.hpp"
+#include "base/file.hpp"
+#include "gocompat/yamlconv.hpp"
+#include "server/service.hpp"
 
 namespace ch::cli {
 
@@ -120,7 +120,7 @@ void add_serve_command(CLI::App& app) {
         }
       }
     }
-    registry::ServiceOptions o;
+    server::ServiceOptions o;
     o.port = parse_addr(a->addr, &o.address);
     o.root = a->root;
     o.threads = a->threads;
@@ -128,10 +128,10 @@ void add_serve_command(CLI::App& app) {
     o.tls_key_file = a->tls_key;
     if (o.tls_cert_file.empty() != o.tls_key_file.empty())
       throw Error(ErrorCode::kInvalidArgument, "--tls-cert and --tls-key go together");
-    o.auth.mode = a->auth == "htpasswd" ? registry::auth::Mode::kHtpasswd
-                  : a->auth == "token"  ? registry::auth::Mode::kToken
-                                        : registry::auth::Mode::kNone;
-    if (o.auth.mode != registry::auth::Mode::kNone && a->htpasswd.empty())
+    o.auth.mode = a->auth == "htpasswd" ? server::auth::Mode::kHtpasswd
+                  : a->auth == "token"  ? server::auth::Mode::kToken
+                                        : server::auth::Mode::kNone;
+    if (o.auth.mode != server::auth::Mode::kNone && a->htpasswd.empty())
       throw Error(ErrorCode::kInvalidArgument, "--auth " + a->auth + " needs --htpasswd");
     o.auth.htpasswd_file = a->htpasswd;
     o.auth.access_file = a->access;
@@ -157,7 +157,7 @@ void add_serve_command(CLI::App& app) {
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     signal(SIGPIPE, SIG_IGN);
 
-    registry::Service service(o);
+    server::Service service(o);
     service.start();
     std::string scheme = o.tls_cert_file.empty() ? "http" : "https";
     std::cout << "charthouse serve: listening on " << scheme << "://" << o.address << ":"

@@ -8,7 +8,7 @@
 #include "actions/verify.hpp"
 #include "cli/client_flags.hpp"
 #include "cli/commands.hpp"
-#include "core/error.hpp"
+#include "base/error.hpp"
 
 namespace ch::cli {
 

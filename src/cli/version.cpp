@@ -1,7 +1,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "core/version.hpp"
+#include "base/version.hpp"
 
 namespace ch::cli {
 

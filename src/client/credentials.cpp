@@ -14,11 +14,11 @@
 
 #include "client/credential_key.hpp"
 #include "core/base64.hpp"
-#include "core/error.hpp"
-#include "core/file.hpp"
-#include "core/gojson.hpp"
-#include "core/helmpath.hpp"
-#include "core/json_limits.hpp"
+#include "base/error.hpp"
+#include "base/file.hpp"
+#include "gocompat/gojson.hpp"
+#include "helm/helmpath.hpp"
+#include "base/json_limits.hpp"
 
 extern char** environ;
 

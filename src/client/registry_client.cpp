@@ -9,10 +9,10 @@
 
 #include "client/challenge.hpp"
 #include "core/base64.hpp"
-#include "core/digest.hpp"
-#include "core/error.hpp"
-#include "core/json_limits.hpp"
-#include "core/percent.hpp"
+#include "base/digest.hpp"
+#include "base/error.hpp"
+#include "base/json_limits.hpp"
+#include "base/percent.hpp"
 #include "oci/media_types.hpp"
 
 namespace ch::client {

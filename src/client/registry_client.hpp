@@ -22,7 +22,7 @@
 #include "client/credentials.hpp"
 #include "client/origin.hpp"
 #include "client/transport.hpp"
-#include "core/version.hpp"
+#include "base/version.hpp"
 #include "oci/manifest.hpp"
 
 namespace ch::client {

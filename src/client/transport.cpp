@@ -10,7 +10,7 @@
 #include <exception>
 #include <mutex>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
 
 namespace ch::client {
 

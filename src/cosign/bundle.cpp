@@ -4,10 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base64.hpp"
-#include "core/digest.hpp"
-#include "core/error.hpp"
-#include "core/gojson.hpp"
-#include "core/json_limits.hpp"
+#include "base/digest.hpp"
+#include "base/error.hpp"
+#include "gocompat/gojson.hpp"
+#include "base/json_limits.hpp"
 
 namespace ch::cosign {
 

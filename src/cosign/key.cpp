@@ -11,8 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base64.hpp"
-#include "core/error.hpp"
-#include "core/json_limits.hpp"
+#include "base/error.hpp"
+#include "base/json_limits.hpp"
 
 namespace ch::cosign {
 

@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
 
 namespace ch::cosign {
 

@@ -1,7 +1,7 @@
 #include "oci/reference.hpp"
 
-#include "core/digest.hpp"
-#include "core/error.hpp"
+#include "base/digest.hpp"
+#include "base/error.hpp"
 
 namespace ch::oci {
 

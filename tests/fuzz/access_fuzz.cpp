@@ -1,4 +1,4 @@
-// The access file of `charthouse serve` (ch::registry::auth::AccessRules::parse) and the
+// The access file of `charthouse serve` (ch::server::auth::AccessRules::parse) and the
 // decisions made with it. Oracles: a grant never exceeds the request, and what was granted
 // is allowed.
 #include <algorithm>
@@ -6,10 +6,10 @@
 #include <string>
 
 #include "fuzz.hpp"
-#include "registry/auth/access.hpp"
+#include "server/auth/access.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  namespace auth = ch::registry::auth;
+  namespace auth = ch::server::auth;
   std::string_view in = ch::fuzz::text(data, size);
 
   auth::AccessRules rules;

@@ -1,5 +1,5 @@
 // Chart archives (.tgz) from anywhere -- a registry layer, a repository, charts/ of another
-// chart: ch::chart::load_archive (libarchive gzip + tar, Helm's path and size rules,
+// chart: ch::helm::load_archive (libarchive gzip + tar, Helm's path and size rules,
 // Chart.yaml, Chart.lock, values, subcharts).
 //
 // Random bytes rarely survive gzip's CRC and tar's header checksums, so a custom mutator works
@@ -13,7 +13,7 @@
 #include <random>
 #include <string>
 
-#include "chart/loader.hpp"
+#include "helm/loader.hpp"
 #include "fuzz.hpp"
 
 extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, std::size_t max_size);
@@ -122,13 +122,13 @@ extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t s
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view in = ch::fuzz::text(data, size);
 
-  ch::chart::Chart chart;
-  if (ch::fuzz::refuses([&] { chart = ch::chart::load_archive(in); })) return 0;
+  ch::helm::Chart chart;
+  if (ch::fuzz::refuses([&] { chart = ch::helm::load_archive(in); })) return 0;
 
   // A loaded chart has validated metadata; walk subcharts iteratively.
-  std::vector<const ch::chart::Chart*> todo{&chart};
+  std::vector<const ch::helm::Chart*> todo{&chart};
   while (!todo.empty()) {
-    const ch::chart::Chart* c = todo.back();
+    const ch::helm::Chart* c = todo.back();
     todo.pop_back();
     CH_FUZZ_CHECK(!c->metadata.name.empty());
     ch::fuzz::refuses([&] { c->metadata.to_json(); });
@@ -136,7 +136,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& f : c->raw) {
       CH_FUZZ_CHECK(!f.name.empty() && f.name.front() != '/');
       CH_FUZZ_CHECK(!has_dotdot(f.name));
-      CH_FUZZ_CHECK(f.data.size() <= static_cast<std::size_t>(ch::chart::kMaxFileSize));
+      CH_FUZZ_CHECK(f.data.size() <= static_cast<std::size_t>(ch::helm::kMaxFileSize));
     }
     for (const auto& sub : c->subcharts) todo.push_back(&sub);
   }

@@ -1,10 +1,10 @@
-// Chart.yaml / requirements.yaml of a chart someone else packaged: ch::chart::Metadata's
+// Chart.yaml / requirements.yaml of a chart someone else packaged: ch::helm::Metadata's
 // merge_yaml (Helm's yaml.Unmarshal into Metadata), validate, and the JSON / YAML Helm writes
 // back (config blob, `show chart`). Accepted metadata must be writable and read back.
 #include <nlohmann/json.hpp>
 
-#include "chart/metadata.hpp"
-#include "core/gojson.hpp"
+#include "helm/metadata.hpp"
+#include "gocompat/gojson.hpp"
 #include "fuzz.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -12,9 +12,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The first byte picks the file name (v1 charts read requirements.yaml the same way).
   std::string_view file = (size > 0 && (data[0] & 1)) ? "requirements.yaml" : "Chart.yaml";
 
-  ch::chart::sanitize(in);
+  ch::helm::sanitize(in);
 
-  ch::chart::Metadata m;
+  ch::helm::Metadata m;
   if (ch::fuzz::refuses([&] { m.merge_yaml(in, file); })) return 0;
   nlohmann::ordered_json unvalidated = m.to_json();
   ch::fuzz::refuses([&] { ch::gojson::marshal(unvalidated); });
@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ch::fuzz::refuses([&] { m.to_yaml(false); });
 
   // What we write as Chart.yaml must load and validate again, to the same name and version.
-  ch::chart::Metadata again;
+  ch::helm::Metadata again;
   CH_FUZZ_CHECK(!ch::fuzz::refuses([&] {
     again.merge_yaml(yaml, "Chart.yaml");
     again.validate();

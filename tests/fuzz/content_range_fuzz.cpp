@@ -1,15 +1,15 @@
-// Content-Range of chunked uploads (ch::registry::api::parse_content_range). Oracle: an
+// Content-Range of chunked uploads (ch::server::parse_content_range). Oracle: an
 // accepted range prints back to the input (with or without "bytes "), numbers never wrap.
 #include <string>
 
 #include "fuzz.hpp"
-#include "registry/api/routes.hpp"
+#include "server/routes.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view in = ch::fuzz::text(data, size);
   std::uint64_t first = 0, last = 0;
   bool ok = false;
-  if (ch::fuzz::refuses([&] { ok = ch::registry::api::parse_content_range(in, &first, &last); }))
+  if (ch::fuzz::refuses([&] { ok = ch::server::parse_content_range(in, &first, &last); }))
     return 0;
   if (!ok) return 0;
   std::string_view body = in.substr(0, 6) == "bytes " ? in.substr(6) : in;

@@ -3,7 +3,7 @@
 // the input. The same bytes are also hashed whole and in chunks through VerifyingSink.
 #include <string>
 
-#include "core/digest.hpp"
+#include "base/digest.hpp"
 #include "fuzz.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -17,7 +17,7 @@
 #include <typeinfo>
 #include <utility>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
 
 namespace ch::fuzz {
 

@@ -1,13 +1,13 @@
-// htpasswd files of `charthouse serve` (ch::registry::auth::Htpasswd::parse) and the bcrypt
+// htpasswd files of `charthouse serve` (ch::server::auth::Htpasswd::parse) and the bcrypt
 // hash checks. Only cheap hashes (cost 04) are verified: a valid file may hold cost-31
 // hashes, which take hours by design.
 #include <string>
 
 #include "fuzz.hpp"
-#include "registry/auth/htpasswd.hpp"
+#include "server/auth/htpasswd.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  namespace auth = ch::registry::auth;
+  namespace auth = ch::server::auth;
   std::string_view in = ch::fuzz::text(data, size);
 
   bool looks = auth::is_bcrypt_hash(in);

@@ -1,14 +1,14 @@
 // The request-target of every request `charthouse serve` receives, before routing or
-// authentication: ch::registry::http::parse_target and percent_decode. Oracles: a decoded path
+// authentication: ch::server::http::parse_target and percent_decode. Oracles: a decoded path
 // holds no NUL byte, and decoding undoes ch::percent_encode.
 #include <string>
 
-#include "core/percent.hpp"
+#include "base/percent.hpp"
 #include "fuzz.hpp"
-#include "registry/http/url.hpp"
+#include "server/http/url.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  namespace http = ch::registry::http;
+  namespace http = ch::server::http;
   std::string_view in = ch::fuzz::text(data, size);
 
   std::optional<http::Target> t;

@@ -1,16 +1,16 @@
 // A classic repository's index.yaml (or index.json) fetched from anywhere:
-// ch::repo::IndexFile::parse, lookups by name and constraint, sorting, and the YAML / JSON
+// ch::helm::IndexFile::parse, lookups by name and constraint, sorting, and the YAML / JSON
 // writers; what we write must parse again with the same charts.
 #include <string>
 
 #include "fuzz.hpp"
-#include "repo/index.hpp"
+#include "helm/index.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view in = ch::fuzz::text(data, size);
 
-  ch::repo::IndexFile index;
-  if (ch::fuzz::refuses([&] { index = ch::repo::IndexFile::parse(in, "index.yaml"); })) return 0;
+  ch::helm::IndexFile index;
+  if (ch::fuzz::refuses([&] { index = ch::helm::IndexFile::parse(in, "index.yaml"); })) return 0;
 
   std::size_t versions = 0;
   for (const auto& entry : index.entries) {
@@ -31,9 +31,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (ch::fuzz::refuses([&] { yaml = index.to_yaml(); })) return 0;
   ch::fuzz::refuses([&] { json = index.to_json(); });
 
-  ch::repo::IndexFile again;
+  ch::helm::IndexFile again;
   CH_FUZZ_CHECK(
-      !ch::fuzz::refuses([&] { again = ch::repo::IndexFile::parse(yaml, "index.yaml"); }));
+      !ch::fuzz::refuses([&] { again = ch::helm::IndexFile::parse(yaml, "index.yaml"); }));
   std::size_t versions_again = 0;
   for (const auto& [name, entries] : again.entries) versions_again += entries.size();
   CH_FUZZ_CHECK(versions_again == versions);

@@ -3,8 +3,8 @@
 // document survives Go-compatible marshalling (gojson) and nlohmann's dump unchanged.
 #include <nlohmann/json.hpp>
 
-#include "core/gojson.hpp"
-#include "core/json_limits.hpp"
+#include "gocompat/gojson.hpp"
+#include "base/json_limits.hpp"
 #include "fuzz.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

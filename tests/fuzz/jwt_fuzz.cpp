@@ -1,4 +1,4 @@
-// Bearer tokens presented to `charthouse serve` (ch::registry::auth::SigningKey::verify) and
+// Bearer tokens presented to `charthouse serve` (ch::server::auth::SigningKey::verify) and
 // the claims of tokens that carry our signature (the same parse, reached only after the
 // signature check, so the harness signs the fuzzed claims itself).
 //
@@ -15,12 +15,12 @@
 
 #include "core/base64.hpp"
 #include "fuzz.hpp"
-#include "registry/auth/jwt.hpp"
+#include "server/auth/jwt.hpp"
 
 namespace {
 
-using ch::registry::auth::Claims;
-using ch::registry::auth::SigningKey;
+using ch::server::auth::Claims;
+using ch::server::auth::SigningKey;
 
 struct Keys {
   SigningKey key = SigningKey::generate();
@@ -88,8 +88,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   Claims claims;
   if (ch::fuzz::refuses([&] { claims = key.verify(token); })) return 0;
-  ch::registry::auth::check_claims(claims, "charthouse", "charthouse", 1700000000, 30);
-  ch::registry::auth::check_claims(claims, claims.issuer, claims.audience, claims.not_before);
+  ch::server::auth::check_claims(claims, "charthouse", "charthouse", 1700000000, 30);
+  ch::server::auth::check_claims(claims, claims.issuer, claims.audience, claims.not_before);
 
   std::string resigned;
   if (ch::fuzz::refuses([&] { resigned = key.sign(claims); })) return 0;

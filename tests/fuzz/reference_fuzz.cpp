@@ -1,6 +1,6 @@
 // oci:// references (ch::oci::Reference::parse) and the repository / tag validators: what a
 // user types, what a Chart.yaml dependency or a registry's Location / Link header carries.
-#include "core/digest.hpp"
+#include "base/digest.hpp"
 #include "fuzz.hpp"
 #include "oci/reference.hpp"
 

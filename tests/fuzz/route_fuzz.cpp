@@ -1,4 +1,4 @@
-// The route table of `charthouse serve` (ch::registry::api::match_route), run on every
+// The route table of `charthouse serve` (ch::server::match_route), run on every
 // decoded request path before authentication. Oracles:
 //  - what matched reconstructs the path (name + area + ref, and the optional trailing '/');
 //  - refs of OCI routes are one path segment, names are non-empty;
@@ -8,12 +8,12 @@
 #include <string>
 
 #include "fuzz.hpp"
-#include "registry/api/routes.hpp"
+#include "server/routes.hpp"
 
 namespace {
 
-using ch::registry::api::Route;
-using ch::registry::api::RouteKind;
+using ch::server::Route;
+using ch::server::RouteKind;
 
 // The path a route stands for; `slash` adds the optional trailing '/'.
 std::string rebuild(const Route& r, bool slash) {
@@ -118,8 +118,8 @@ bool same(const std::optional<Route>& a, const std::optional<Route>& b) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view in = ch::fuzz::text(data, size);
   std::optional<Route> r;
-  if (ch::fuzz::refuses([&] { r = ch::registry::api::match_route(in); })) return 0;
-  if (in.size() > ch::registry::api::kMaxPath) CH_FUZZ_CHECK(!r);
+  if (ch::fuzz::refuses([&] { r = ch::server::match_route(in); })) return 0;
+  if (in.size() > ch::server::kMaxPath) CH_FUZZ_CHECK(!r);
 
   if (r) {
     CH_FUZZ_CHECK(rebuild(*r, false) == in || rebuild(*r, true) == in);

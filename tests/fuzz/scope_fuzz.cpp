@@ -1,14 +1,14 @@
-// Token scopes from clients ("repository:team/app:pull,push"): ch::registry::auth::Scope::parse
+// Token scopes from clients ("repository:team/app:pull,push"): ch::server::auth::Scope::parse
 // and parse_scope_list, merge_scopes, join_scopes, covers. Oracle: a parsed scope prints and
 // parses back to itself, and covers itself.
 #include <string>
 #include <vector>
 
 #include "fuzz.hpp"
-#include "registry/auth/scope.hpp"
+#include "server/auth/scope.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  namespace auth = ch::registry::auth;
+  namespace auth = ch::server::auth;
   std::string_view in = ch::fuzz::text(data, size);
 
   std::optional<auth::Scope> one;

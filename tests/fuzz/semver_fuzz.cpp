@@ -5,7 +5,7 @@
 // is antisymmetric.
 #include <string>
 
-#include "core/semver.hpp"
+#include "gocompat/semver.hpp"
 #include "fuzz.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

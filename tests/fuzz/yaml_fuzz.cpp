@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "core/gojson.hpp"
-#include "core/goyaml.hpp"
-#include "core/yamlconv.hpp"
+#include "gocompat/gojson.hpp"
+#include "gocompat/goyaml.hpp"
+#include "gocompat/yamlconv.hpp"
 #include "fuzz.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

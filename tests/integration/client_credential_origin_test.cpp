@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/base64.hpp"
-#include "core/file.hpp"
+#include "base/file.hpp"
 #include "hostile_server.hpp"
 #include "process.hpp"
 #include "testing.hpp"

@@ -10,8 +10,8 @@
 #include <chrono>
 #include <thread>
 
-#include "core/digest.hpp"
-#include "core/file.hpp"
+#include "base/digest.hpp"
+#include "base/file.hpp"
 #include "http_client.hpp"
 #include "process.hpp"
 #include "testing.hpp"

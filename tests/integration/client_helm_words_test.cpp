@@ -13,8 +13,8 @@
 #include <chrono>
 #include <thread>
 
-#include "core/digest.hpp"
-#include "core/file.hpp"
+#include "base/digest.hpp"
+#include "base/file.hpp"
 #include "helm_tools.hpp"
 #include "process.hpp"
 #include "testing.hpp"

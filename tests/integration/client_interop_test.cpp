@@ -9,8 +9,8 @@
 #include <chrono>
 #include <thread>
 
-#include "core/digest.hpp"
-#include "core/file.hpp"
+#include "base/digest.hpp"
+#include "base/file.hpp"
 #include "helm_tools.hpp"
 #include "http_client.hpp"
 #include "process.hpp"

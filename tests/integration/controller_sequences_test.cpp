@@ -26,10 +26,10 @@
 #include <tuple>
 
 #include "core/base64.hpp"
-#include "core/digest.hpp"
-#include "core/file.hpp"
-#include "core/percent.hpp"
-#include "core/semver.hpp"
+#include "base/digest.hpp"
+#include "base/file.hpp"
+#include "base/percent.hpp"
+#include "gocompat/semver.hpp"
 #include "helm_tools.hpp"
 #include "http_client.hpp"
 #include "process.hpp"

@@ -13,8 +13,8 @@
 #include <thread>
 
 #include "core/base64.hpp"
-#include "core/digest.hpp"
-#include "core/file.hpp"
+#include "base/digest.hpp"
+#include "base/file.hpp"
 #include "helm_tools.hpp"
 #include "http_client.hpp"
 #include "process.hpp"

@@ -4,7 +4,7 @@
 // contents and Chart.lock (but `generated`) must be the same.
 #include <gtest/gtest.h>
 
-#include "core/file.hpp"
+#include "base/file.hpp"
 #include "helm_tools.hpp"
 #include "process.hpp"
 #include "testing.hpp"

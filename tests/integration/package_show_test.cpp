@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "core/file.hpp"
+#include "base/file.hpp"
 #include "helm_tools.hpp"
 #include "testing.hpp"
 

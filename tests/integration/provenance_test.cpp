@@ -10,8 +10,8 @@
 #include <functional>
 #include <thread>
 
-#include "core/digest.hpp"
-#include "core/file.hpp"
+#include "base/digest.hpp"
+#include "base/file.hpp"
 #include "helm_tools.hpp"
 #include "process.hpp"
 #include "testing.hpp"

@@ -12,8 +12,8 @@
 #include <set>
 #include <thread>
 
-#include "core/digest.hpp"
-#include "core/file.hpp"
+#include "base/digest.hpp"
+#include "base/file.hpp"
 #include "http_client.hpp"
 #include "process.hpp"
 #include "testing.hpp"

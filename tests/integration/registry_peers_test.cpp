@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/digest.hpp"
-#include "core/file.hpp"
+#include "base/digest.hpp"
+#include "base/file.hpp"
 #include "http_client.hpp"
 #include "process.hpp"
 #include "testing.hpp"

@@ -3,7 +3,7 @@
 // repositories.yaml and the repository cache with charthouse.
 #include <gtest/gtest.h>
 
-#include "core/file.hpp"
+#include "base/file.hpp"
 #include "helm_tools.hpp"
 #include "process.hpp"
 #include "testing.hpp"

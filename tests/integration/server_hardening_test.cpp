@@ -16,8 +16,8 @@
 #include <thread>
 
 #include "core/base64.hpp"
-#include "core/digest.hpp"
-#include "core/file.hpp"
+#include "base/digest.hpp"
+#include "base/file.hpp"
 #include "http_client.hpp"
 #include "process.hpp"
 #include "testing.hpp"

@@ -1,4 +1,4 @@
-// Tests for the limits chart::load_archive and friends put on hostile archives: entries per
+// Tests for the limits helm::load_archive and friends put on hostile archives: entries per
 // archive (directories and empty files included), decompressed tar bytes (special headers and
 // nested subchart archives included), entry name length and subchart nesting; and that real
 // charts stay far inside them. Archives are written byte by byte here, as an attacker would.
@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "chart/archive.hpp"
-#include "chart/loader.hpp"
-#include "core/error.hpp"
+#include "helm/archive.hpp"
+#include "helm/loader.hpp"
+#include "base/error.hpp"
 
-namespace ch::chart {
+namespace ch::helm {
 namespace {
 
 namespace stdfs = std::filesystem;
@@ -293,4 +293,4 @@ TEST(ArchiveLimits, RealChartsAreFarInside) {
 }
 
 }  // namespace
-}  // namespace ch::chart
+}  // namespace ch::helm

@@ -1,15 +1,15 @@
-#include "chart/archive.hpp"
+#include "helm/archive.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <gtest/gtest.h>
 
-#include "chart/loader.hpp"
-#include "core/error.hpp"
-#include "core/file.hpp"
+#include "helm/loader.hpp"
+#include "base/error.hpp"
+#include "base/file.hpp"
 #include "testing.hpp"
 
-namespace ch::chart {
+namespace ch::helm {
 namespace {
 
 namespace stdfs = std::filesystem;
@@ -163,4 +163,4 @@ TEST(Archive, PackagedSubchartIsExpanded) {
 }
 
 }  // namespace
-}  // namespace ch::chart
+}  // namespace ch::helm

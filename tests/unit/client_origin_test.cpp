@@ -13,8 +13,8 @@
 #include "client/origin.hpp"
 #include "client/registry_client.hpp"
 #include "core/base64.hpp"
-#include "core/error.hpp"
-#include "core/file.hpp"
+#include "base/error.hpp"
+#include "base/file.hpp"
 #include "hostile_server.hpp"
 
 namespace ch {

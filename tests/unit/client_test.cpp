@@ -14,9 +14,9 @@
 #include "actions/push.hpp"
 #include "actions/registry_chart.hpp"
 #include "actions/search.hpp"
-#include "chart/oci_artifact.hpp"
+#include "helm/oci_artifact.hpp"
 #include "client/transport.hpp"
-#include "core/error.hpp"
+#include "base/error.hpp"
 #include "oci/manifest.hpp"
 
 namespace ch {
@@ -65,7 +65,7 @@ TEST(Manifest, RejectsMalformedDocuments) {
 }
 
 TEST(Push, AnnotationsAsHelmComputesThem) {
-  chart::Metadata m;
+  helm::Metadata m;
   m.name = "demo";
   m.version = "1.0.0+b.1";
   m.description = "  ";  // blank after TrimSpace: left out
@@ -75,7 +75,7 @@ TEST(Push, AnnotationsAsHelmComputesThem) {
   m.annotations = {{"org.opencontainers.image.title", "ignored"},
                    {"org.opencontainers.image.url", "https://override"},
                    {"org.opencontainers.image.revision", "abc"}};
-  auto a = chart::helm_annotations(m, "2024-05-01T10:00:00Z");
+  auto a = helm::helm_annotations(m, "2024-05-01T10:00:00Z");
   std::map<std::string, std::string> want = {
       {"org.opencontainers.image.title", "demo"},
       {"org.opencontainers.image.version", "1.0.0+b.1"},
@@ -92,13 +92,13 @@ TEST(Push, CreatedTimeInTheLocalZone) {
   std::string saved = old != nullptr ? old : "";
   setenv("TZ", "UTC", 1);
   tzset();
-  EXPECT_EQ(chart::rfc3339_local(1714557600), "2024-05-01T10:00:00Z");
+  EXPECT_EQ(helm::rfc3339_local(1714557600), "2024-05-01T10:00:00Z");
   setenv("TZ", "Europe/Berlin", 1);
   tzset();
-  EXPECT_EQ(chart::rfc3339_local(1714557600), "2024-05-01T12:00:00+02:00");
+  EXPECT_EQ(helm::rfc3339_local(1714557600), "2024-05-01T12:00:00+02:00");
   setenv("TZ", "America/St_Johns", 1);
   tzset();
-  EXPECT_EQ(chart::rfc3339_local(1714557600), "2024-05-01T07:30:00-02:30");
+  EXPECT_EQ(helm::rfc3339_local(1714557600), "2024-05-01T07:30:00-02:30");
   if (old != nullptr)
     setenv("TZ", saved.c_str(), 1);
   else

@@ -6,7 +6,7 @@
 
 #include "actions/registry_chart.hpp"
 #include "client/registry_client.hpp"
-#include "core/error.hpp"
+#include "base/error.hpp"
 
 namespace ch {
 namespace {

@@ -10,8 +10,8 @@
 #include <string>
 
 #include "core/base64.hpp"
-#include "core/digest.hpp"
-#include "core/error.hpp"
+#include "base/digest.hpp"
+#include "base/error.hpp"
 #include "cosign/bundle.hpp"
 #include "cosign/key.hpp"
 #include "cosign/simple_signing.hpp"

@@ -6,8 +6,8 @@
 #include <cstdlib>
 
 #include "client/credentials.hpp"
-#include "core/error.hpp"
-#include "core/file.hpp"
+#include "base/error.hpp"
+#include "base/file.hpp"
 #include "testing.hpp"
 
 namespace ch {

@@ -1,11 +1,11 @@
-#include "core/digest.hpp"
+#include "base/digest.hpp"
 
 #include <gtest/gtest.h>
 
 #include <sstream>
 
-#include "core/error.hpp"
-#include "core/file.hpp"
+#include "base/error.hpp"
+#include "base/file.hpp"
 #include "testing.hpp"
 
 namespace ch {

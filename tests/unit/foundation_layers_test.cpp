@@ -5,11 +5,11 @@
 #include <cstdlib>
 
 #include "client/credential_key.hpp"
-#include "core/error.hpp"
-#include "core/helmpath.hpp"
-#include "core/percent.hpp"
+#include "base/error.hpp"
+#include "helm/helmpath.hpp"
+#include "base/percent.hpp"
 #include "oci/reference.hpp"
-#include "registry/store/layout.hpp"
+#include "server/store/layout.hpp"
 
 namespace ch {
 namespace {
@@ -88,11 +88,11 @@ TEST(CredentialKey, DockerHubAliasesNormalise) {
 }
 
 TEST(StoreLayout, ContentAddressedPaths) {
-  auto p = registry::store::blob_path("/data", Digest::parse(kDigest));
+  auto p = server::store::blob_path("/data", Digest::parse(kDigest));
   EXPECT_EQ(p, "/data/blobs/sha256/aa/" + std::string(64, 'a'));
-  EXPECT_EQ(registry::store::upload_path("/data", "0123abcd-ef"), "/data/uploads/0123abcd-ef");
-  EXPECT_THROW(registry::store::upload_path("/data", "../x"), Error);
-  EXPECT_THROW(registry::store::upload_path("/data", ""), Error);
+  EXPECT_EQ(server::store::upload_path("/data", "0123abcd-ef"), "/data/uploads/0123abcd-ef");
+  EXPECT_THROW(server::store::upload_path("/data", "../x"), Error);
+  EXPECT_THROW(server::store::upload_path("/data", ""), Error);
 }
 
 }  // namespace

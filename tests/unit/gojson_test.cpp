@@ -2,7 +2,7 @@
 // from helm 3.17.3 on throwaway charts: `helm template` with templates printing
 // `{{ .Chart | toJson | b64enc }}` (json.Marshal of the chart metadata), `{{ .Values | toJson }}`
 // and `{{ .Values | toPrettyJson }}` (json.MarshalIndent(v, "", "  ")).
-#include "core/gojson.hpp"
+#include "gocompat/gojson.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +13,7 @@
 #include <string_view>
 #include <utility>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
 
 namespace ch::gojson {
 namespace {

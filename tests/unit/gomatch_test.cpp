@@ -1,8 +1,8 @@
-#include "core/gomatch.hpp"
+#include "gocompat/gomatch.hpp"
 
 #include <gtest/gtest.h>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
 
 namespace ch {
 namespace {

@@ -2,7 +2,7 @@
 // from helm 3.17.3 (`helm show chart DIR`, which prints sigs.k8s.io/yaml of the chart metadata
 // plus one extra "\n", or `helm template` with `toYaml | b64enc`) on throwaway charts, and the
 // input is the JSON Helm marshals for that metadata.
-#include "core/goyaml.hpp"
+#include "gocompat/goyaml.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +13,7 @@
 #include <string_view>
 #include <utility>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
 
 namespace ch::goyaml {
 namespace {

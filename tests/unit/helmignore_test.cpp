@@ -1,10 +1,10 @@
-#include "chart/helmignore.hpp"
+#include "helm/helmignore.hpp"
 
 #include <gtest/gtest.h>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
 
-namespace ch::chart {
+namespace ch::helm {
 namespace {
 
 struct IgnoreCase {
@@ -98,4 +98,4 @@ TEST(HelmIgnore, MalformedPatternIsAnError) {
 }
 
 }  // namespace
-}  // namespace ch::chart
+}  // namespace ch::helm

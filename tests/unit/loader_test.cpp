@@ -1,4 +1,4 @@
-#include "chart/loader.hpp"
+#include "helm/loader.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -6,11 +6,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/error.hpp"
-#include "core/file.hpp"
+#include "base/error.hpp"
+#include "base/file.hpp"
 #include "testing.hpp"
 
-namespace ch::chart {
+namespace ch::helm {
 namespace {
 
 namespace stdfs = std::filesystem;
@@ -233,4 +233,4 @@ TEST(LoadFixtures, EveryRealChartLoads) {
 }
 
 }  // namespace
-}  // namespace ch::chart
+}  // namespace ch::helm

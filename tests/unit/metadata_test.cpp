@@ -1,11 +1,11 @@
-#include "chart/metadata.hpp"
+#include "helm/metadata.hpp"
 
 #include <gtest/gtest.h>
 
-#include "core/error.hpp"
-#include "core/gojson.hpp"
+#include "base/error.hpp"
+#include "gocompat/gojson.hpp"
 
-namespace ch::chart {
+namespace ch::helm {
 namespace {
 
 Metadata parse(const std::string& yaml) {
@@ -130,4 +130,4 @@ TEST(Lock, RoundTrip) {
 }
 
 }  // namespace
-}  // namespace ch::chart
+}  // namespace ch::helm

@@ -1,4 +1,4 @@
-#include "core/pgzip.hpp"
+#include "base/pgzip.hpp"
 
 #include <gtest/gtest.h>
 #include <zlib.h>

@@ -1,19 +1,19 @@
 // The provenance message block (chart/provenance.hpp) against the .prov Helm 3.17.3 wrote,
 // and the OpenPGP side (chart/openpgp.hpp) against the fixture's keyrings.
-#include "chart/provenance.hpp"
+#include "helm/provenance.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 
-#include "chart/loader.hpp"
-#include "chart/openpgp.hpp"
-#include "core/digest.hpp"
-#include "core/error.hpp"
-#include "core/file.hpp"
+#include "helm/loader.hpp"
+#include "helm/openpgp.hpp"
+#include "base/digest.hpp"
+#include "base/error.hpp"
+#include "base/file.hpp"
 #include "testing.hpp"
 
-namespace ch::chart {
+namespace ch::helm {
 namespace {
 
 namespace stdfs = std::filesystem;
@@ -214,4 +214,4 @@ TEST(OpenPgpKeyring, PrivateHomeIsRemovedAndTheUsersIsNotTouched) {
 }
 
 }  // namespace
-}  // namespace ch::chart
+}  // namespace ch::helm

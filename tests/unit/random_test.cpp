@@ -1,5 +1,5 @@
 // core/random: the shapes of the strings and that they differ from call to call.
-#include "core/random.hpp"
+#include "base/random.hpp"
 
 #include <gtest/gtest.h>
 

@@ -11,16 +11,16 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base64.hpp"
-#include "core/error.hpp"
-#include "core/file.hpp"
-#include "core/random.hpp"
-#include "registry/auth/access.hpp"
-#include "registry/auth/auth.hpp"
-#include "registry/auth/htpasswd.hpp"
-#include "registry/auth/jwt.hpp"
+#include "base/error.hpp"
+#include "base/file.hpp"
+#include "base/random.hpp"
+#include "server/auth/access.hpp"
+#include "server/auth/auth.hpp"
+#include "server/auth/htpasswd.hpp"
+#include "server/auth/jwt.hpp"
 #include "testing.hpp"
 
-namespace ch::registry::auth {
+namespace ch::server::auth {
 namespace {
 
 using json = nlohmann::json;
@@ -845,4 +845,4 @@ TEST_F(AuthTest, TokenKeyFileSurvivesRestart) {
 }
 
 }  // namespace
-}  // namespace ch::registry::auth
+}  // namespace ch::server::auth

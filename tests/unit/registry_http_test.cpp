@@ -27,13 +27,13 @@
 #include <set>
 #include <thread>
 
-#include "core/error.hpp"
-#include "core/file.hpp"
-#include "registry/http/server.hpp"
-#include "registry/http/url.hpp"
+#include "base/error.hpp"
+#include "base/file.hpp"
+#include "server/http/server.hpp"
+#include "server/http/url.hpp"
 #include "testing.hpp"
 
-namespace ch::registry::http {
+namespace ch::server::http {
 namespace {
 
 using boost::asio::awaitable;
@@ -1228,4 +1228,4 @@ TEST_F(RegistryHttpTest, RefusesAPortAnotherServerListensOn) {
 }
 
 }  // namespace
-}  // namespace ch::registry::http
+}  // namespace ch::server::http

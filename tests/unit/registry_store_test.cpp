@@ -20,15 +20,15 @@
 #include <sstream>
 #include <thread>
 
-#include "core/error.hpp"
-#include "core/file.hpp"
-#include "registry/store/blob_store.hpp"
-#include "registry/store/layout.hpp"
-#include "registry/store/metadata_store.hpp"
-#include "registry/store/sqlite_metadata_store.hpp"
+#include "base/error.hpp"
+#include "base/file.hpp"
+#include "server/store/blob_store.hpp"
+#include "server/store/layout.hpp"
+#include "server/store/metadata_store.hpp"
+#include "server/store/sqlite_metadata_store.hpp"
 #include "testing.hpp"
 
-namespace ch::registry::store {
+namespace ch::server::store {
 namespace {
 
 namespace stdfs = std::filesystem;
@@ -1120,9 +1120,9 @@ TEST_F(MetaTest, KilledWriterLeavesAConsistentDatabase) {
 }
 
 }  // namespace
-}  // namespace ch::registry::store
+}  // namespace ch::server::store
 
-namespace ch::registry::store {
+namespace ch::server::store {
 namespace {
 
 // The classic index's source: chart manifests (those with chart info) reachable by tag, per
@@ -1187,4 +1187,4 @@ TEST_F(MetaTest, SchemaVersionOneStoresOpen) {
 }
 
 }  // namespace
-}  // namespace ch::registry::store
+}  // namespace ch::server::store

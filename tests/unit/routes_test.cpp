@@ -7,11 +7,11 @@
 #include <random>
 #include <regex>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
 #include "oci/reference.hpp"
-#include "registry/api/routes.hpp"
+#include "server/routes.hpp"
 
-namespace ch::registry::api {
+namespace ch::server::handlers {
 namespace {
 
 std::string random_string(std::mt19937& rng, std::string_view alphabet, size_t max_len) {
@@ -191,4 +191,4 @@ TEST(Multipart, FieldsAndLimits) {
 }
 
 }  // namespace
-}  // namespace ch::registry::api
+}  // namespace ch::server::handlers

@@ -1,6 +1,6 @@
 // Tests for core/semver: every expected value is what Masterminds/semver v3.3.0 (used by Helm
 // 3.17) does; many rows come from its own version_test.go and constraints_test.go tables.
-#include "core/semver.hpp"
+#include "gocompat/semver.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
 
 namespace ch::semver {
 namespace {

@@ -20,8 +20,8 @@
 #include <thread>
 
 #include "client/transport.hpp"
-#include "core/error.hpp"
-#include "core/file.hpp"
+#include "base/error.hpp"
+#include "base/file.hpp"
 #include "testing.hpp"
 
 namespace ch {

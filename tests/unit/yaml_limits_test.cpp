@@ -18,21 +18,21 @@
 #include <string_view>
 #include <vector>
 
-#include "chart/metadata.hpp"
-#include "core/error.hpp"
-#include "core/file.hpp"
-#include "core/goyaml.hpp"
-#include "core/yamlconv.hpp"
+#include "helm/metadata.hpp"
+#include "base/error.hpp"
+#include "base/file.hpp"
+#include "gocompat/goyaml.hpp"
+#include "gocompat/yamlconv.hpp"
 
 // The matchers live in the .cpp files they serve; these are their definitions' declarations.
-namespace ch::chart::metadata_detail {
+namespace ch::helm::metadata_detail {
 bool is_valid_alias(std::string_view s);
 }
-namespace ch::chart::lint_detail {
+namespace ch::helm::lint_detail {
 bool is_request_url(std::string_view s);
 bool is_email(std::string_view s);
 bool is_url(std::string_view s);
-}  // namespace ch::chart::lint_detail
+}  // namespace ch::helm::lint_detail
 
 namespace ch::yamlconv {
 namespace {
@@ -447,7 +447,7 @@ TEST(YamlLimits, RealChartFilesParseAsBefore) {
 TEST(YamlLimits, ChartYamlBombIsAChartError) {
   std::string chart_yaml = "apiVersion: v2\nname: x\nversion: 1.0.0\n" + laughs(9, 9);
   try {
-    chart::Metadata md;
+    helm::Metadata md;
     md.merge_yaml(chart_yaml, "Chart.yaml");
     FAIL() << "no error";
   } catch (const Error& e) {
@@ -462,7 +462,7 @@ TEST(YamlLimits, ChartYamlBombIsAChartError) {
 
 // ---- Linear matchers against the regular expressions they replace --------------------------
 
-namespace ch::chart {
+namespace ch::helm {
 namespace {
 
 // Random strings drawn from characters that matter to the patterns (and some that don't),
@@ -579,4 +579,4 @@ TEST(LinearMatchers, UrlEqualsRegex) {
 }
 
 }  // namespace
-}  // namespace ch::chart
+}  // namespace ch::helm

@@ -1,0 +1,97 @@
+// What the API handlers share: options, stores, auth, metrics, upload sessions, and the
+// helpers every area uses (authorization, digest/name parsing). Internal to registry/api.
+#pragma once
+
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "server/errors.hpp"
+#include "server/handlers/registry.hpp"
+#include "server/routes.hpp"
+
+namespace ch::server::handlers {
+
+struct Session {
+  std::string repository;
+  std::string client;  // the address that opened it (for the per-client limit)
+  DigestAlgorithm algorithm = DigestAlgorithm::kSha256;
+  std::unique_ptr<store::Upload> upload;
+  std::chrono::steady_clock::time_point touched;
+  std::mutex mu;      // one request at a time per session
+  bool busy = false;  // a request is streaming into it
+};
+
+// Open upload sessions. Bounded: at most kMaxPerClient per client address and kMax in all
+// (create() throws ApiError 429 TOOMANYREQUESTS past them); idle ones hold no descriptor.
+class UploadSessions {
+ public:
+  static constexpr std::size_t kMax = 100000;
+  static constexpr std::size_t kMaxPerClient = 1000;
+  std::shared_ptr<Session> create(const std::string& id, std::shared_ptr<Session> s);
+  std::shared_ptr<Session> find(const std::string& id);
+  void erase(const std::string& id);
+  std::size_t expire(std::chrono::seconds age);
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
+  std::unordered_map<std::string, std::size_t> per_client_;
+  void forget(const Session& s);  // with mu_ held
+};
+
+// "ip" of a request's remote "ip:port" / "[v6]:port".
+std::string client_of(const http::Request& req);
+
+struct Registry::Context {
+  ApiOptions options;
+  store::BlobStore& blobs;
+  store::MetadataStore& meta;
+  const auth::Authenticator& auth;
+  Metrics& metrics;
+  std::shared_mutex& commit_lock;  // shared while committing+linking; GC holds it exclusively
+  UploadSessions uploads;
+};
+using Context = Registry::Context;
+
+// Throws ApiError(401/403, with the auth challenge) unless the request holds every scope.
+void require_scopes(const Context& ctx, const http::Request& req,
+                    const std::vector<auth::Scope>& scopes, const nlohmann::json& detail);
+// Throws ApiError(401/403) unless the request may do `actions` on repository `name`.
+void require(const Context& ctx, const http::Request& req, const std::string& name,
+             std::vector<std::string> actions);
+// Parses a digest from the URL/query; throws ApiError 400 DIGEST_INVALID.
+Digest parse_digest(const std::string& text);
+bool looks_like_digest(const std::string& ref);
+
+// Parses and validates a manifest pushed with `content_type`; fills everything the store
+// needs except digest and chart (400 MANIFEST_INVALID when malformed).
+store::Manifest parse_manifest(const std::string& name, const std::string& bytes,
+                               std::string content_type);
+// For a Helm chart manifest whose config blob is stored: its classic index entry (see
+// store::Manifest::chart); "" for anything else.
+std::string chart_info(Context& ctx, const store::Manifest& m);
+
+using Awaitable = boost::asio::awaitable<void>;
+Awaitable handle_blob(Context& ctx, http::Exchange& ex, const std::string& name,
+                      const std::string& ref);
+Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& name,
+                        const std::string& id);
+Awaitable handle_manifest(Context& ctx, http::Exchange& ex, const std::string& name,
+                          const std::string& ref);
+Awaitable handle_tags(Context& ctx, http::Exchange& ex, const std::string& name);
+Awaitable handle_catalog(Context& ctx, http::Exchange& ex);
+// The classic repository view and ChartMuseum API (charts.cpp): true when `path` was one
+// of their routes (and answered).
+boost::asio::awaitable<bool> handle_charts(Context& ctx, http::Exchange& ex, const Route& route);
+Awaitable handle_referrers(Context& ctx, http::Exchange& ex, const std::string& name,
+                           const std::string& ref);
+
+// "?n=" and "&last=" pagination shared by tags and catalog: parses n (throws 400 on bad),
+// and builds the Link header for the next page.
+long parse_page_size(const http::Request& req);
+std::string next_link(const std::string& path, long n, const std::string& last);
+
+}  // namespace ch::server::handlers

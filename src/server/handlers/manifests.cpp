@@ -1,0 +1,263 @@
+// GET/HEAD/PUT/DELETE /v2/<name>/manifests/<reference>: manifests are stored byte-exact
+// (at most 4 MiB), validated per media type (OCI image manifest and index, Docker schema 2
+// manifest and manifest list), with MANIFEST_BLOB_UNKNOWN for missing references, a dangling
+// subject accepted and answered with OCI-Subject, and several ?tag= answered with OCI-Tag.
+#include "base/error.hpp"
+#include "base/json_limits.hpp"
+#include "oci/media_types.hpp"
+#include "oci/reference.hpp"
+#include "server/handlers/context.hpp"
+#include "server/handlers/offload.hpp"
+#include "server/handlers/signatures.hpp"
+
+// GCC 12 reports a false -Wmismatched-new-delete for Asio's recycled coroutine frames
+// (new and delete are both Asio's frame operators).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+namespace ch::server::handlers {
+
+namespace {
+
+using json = nlohmann::json;
+
+[[noreturn]] void invalid(const std::string& why) {
+  throw ApiError(400, "MANIFEST_INVALID", "manifest invalid: " + why);
+}
+
+std::string strip_params(std::string ct) {
+  auto semi = ct.find(';');
+  if (semi != std::string::npos) ct.resize(semi);
+  while (!ct.empty() && (ct.back() == ' ' || ct.back() == '\t')) ct.pop_back();
+  return ct;
+}
+
+store::Descriptor descriptor(const json& d, const char* where) {
+  if (!d.is_object()) invalid(std::string(where) + " is not an object");
+  if (!d.contains("mediaType") || !d["mediaType"].is_string())
+    invalid(std::string(where) + ".mediaType missing");
+  if (!d.contains("digest") || !d["digest"].is_string())
+    invalid(std::string(where) + ".digest missing");
+  if (!d.contains("size") || !d["size"].is_number_integer() || d["size"].get<std::int64_t>() < 0)
+    invalid(std::string(where) + ".size missing or negative");
+  store::Descriptor out;
+  out.media_type = d["mediaType"].get<std::string>();
+  if (!Digest::is_valid(d["digest"].get<std::string>()))
+    invalid(std::string(where) + ".digest is malformed");
+  out.digest = Digest::parse(d["digest"].get<std::string>());
+  out.size = d["size"].get<std::uint64_t>();
+  return out;
+}
+
+Awaitable get(Context& ctx, http::Exchange& ex, const std::string& name, const std::string& ref) {
+  const auto& req = ex.request();
+  std::optional<Digest> digest;
+  if (looks_like_digest(ref)) {
+    digest = parse_digest(ref);
+  } else {
+    // A tag that cannot exist names no manifest: 404, as the spec's pull tests expect
+    // (PUT still refuses it with 400).
+    if (!oci::valid_tag(ref))
+      throw ApiError(404, "MANIFEST_UNKNOWN", "manifest unknown to registry");
+    digest = ctx.meta.resolve_tag(name, ref);
+    if (!digest) throw ApiError(404, "MANIFEST_UNKNOWN", "manifest unknown to registry", ref);
+  }
+  auto m = ctx.meta.get_manifest(name, *digest);
+  if (!m) throw ApiError(404, "MANIFEST_UNKNOWN", "manifest unknown to registry", ref);
+  // The signature policy guards the content (GET); HEAD tells a signer what to sign.
+  if (req.method == "GET" && !m->chart.empty() && ctx.auth.signature_keys(name)) {
+    const store::Manifest& chart = *m;
+    std::string refusal =
+        co_await offload([&ctx, &chart]() { return signature_policy_refusal(ctx, chart); });
+    if (!refusal.empty()) throw ApiError(403, "DENIED", refusal);
+  }
+  const std::string etag = "\"" + m->digest.str() + "\"";
+  http::Response r;
+  r.headers.emplace("Content-Type", m->media_type);
+  r.headers.emplace("Docker-Content-Digest", m->digest.str());
+  r.headers.emplace("ETag", etag);
+  std::string inm = req.header("If-None-Match");
+  if (!inm.empty() && (inm == etag || inm == m->digest.str())) {
+    r.status = 304;
+    co_await ex.send(std::move(r));
+    co_return;
+  }
+  if (req.method == "HEAD") {
+    r.headers.emplace("Content-Length", std::to_string(m->bytes.size()));
+  } else {
+    r.body = std::move(m->bytes);
+  }
+  co_await ex.send(std::move(r));
+}
+
+Awaitable put(Context& ctx, http::Exchange& ex, const std::string& name, const std::string& ref) {
+  const auto& req = ex.request();
+  std::vector<std::string> tags;
+  std::optional<Digest> by_digest;
+  if (looks_like_digest(ref)) {
+    by_digest = parse_digest(ref);
+  } else {
+    if (!oci::valid_tag(ref))
+      throw ApiError(400, "MANIFEST_INVALID", "invalid tag \"" + ref + "\"");
+    tags.push_back(ref);
+  }
+  for (const auto& t : req.params("tag")) {
+    if (!oci::valid_tag(t)) throw ApiError(400, "MANIFEST_INVALID", "invalid tag \"" + t + "\"");
+    if (std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
+  }
+  if (req.content_length && *req.content_length > ctx.options.max_manifest_bytes)
+    throw ApiError(
+        413, "SIZE_INVALID",
+        "manifest larger than " + std::to_string(ctx.options.max_manifest_bytes) + " bytes");
+  std::string bytes;
+  try {
+    bytes = co_await ex.read_all(ctx.options.max_manifest_bytes);
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::kTooLarge)
+      throw ApiError(
+          413, "SIZE_INVALID",
+          "manifest larger than " + std::to_string(ctx.options.max_manifest_bytes) + " bytes");
+    throw;
+  }
+  store::Manifest m = parse_manifest(name, bytes, strip_params(req.header("Content-Type")));
+  DigestAlgorithm alg = by_digest ? by_digest->algorithm : DigestAlgorithm::kSha256;
+  m.digest = digest_of(bytes, alg);
+  if (by_digest && *by_digest != m.digest)
+    throw ApiError(400, "DIGEST_INVALID",
+                   "manifest digest " + m.digest.str() + " does not match " + by_digest->str());
+
+  // A descriptor must state its blob's true size, or the manifest could never be pulled
+  // (clients verify sizes).
+  for (const store::Descriptor& d : m.blobs)
+    if (auto stored = ctx.blobs.size_of(d.digest); stored && *stored != d.size)
+      invalid("size of " + d.digest.str() + " is " + std::to_string(*stored) + ", not " +
+              std::to_string(d.size));
+  m.chart = chart_info(ctx, m);
+  auto result = ctx.meta.put_manifest(m, tags);
+  if (!result.missing.empty()) {
+    json errors = json::array();
+    for (const auto& d : result.missing)
+      errors.push_back({{"code", "MANIFEST_BLOB_UNKNOWN"},
+                        {"message", "manifest references a manifest or blob unknown to registry"},
+                        {"detail", d.str()}});
+    http::Response r = error_response(400, errors);
+    co_await ex.send(std::move(r));
+    co_return;
+  }
+  http::Response r;
+  r.status = 201;
+  r.headers.emplace("Location", "/v2/" + name + "/manifests/" + m.digest.str());
+  r.headers.emplace("Docker-Content-Digest", m.digest.str());
+  r.headers.emplace("Content-Length", "0");
+  if (m.subject) r.headers.emplace("OCI-Subject", m.subject->digest.str());
+  if (!req.params("tag").empty()) {
+    std::string joined;
+    for (const auto& t : tags) joined += (joined.empty() ? "" : ",") + t;
+    r.headers.emplace("OCI-Tag", joined);
+  }
+  co_await ex.send(std::move(r));
+}
+
+Awaitable remove(Context& ctx, http::Exchange& ex, const std::string& name,
+                 const std::string& ref) {
+  if (!ctx.options.delete_enabled) throw ApiError(405, "UNSUPPORTED", "deletes are disabled");
+  bool ok = false;
+  if (looks_like_digest(ref)) {
+    ok = ctx.meta.delete_manifest(name, parse_digest(ref));
+  } else {
+    if (!oci::valid_tag(ref))
+      throw ApiError(400, "MANIFEST_INVALID", "invalid tag \"" + ref + "\"");
+    ok = ctx.meta.delete_tag(name, ref);
+  }
+  if (!ok) throw ApiError(404, "MANIFEST_UNKNOWN", "manifest unknown to registry", ref);
+  http::Response r;
+  r.status = 202;
+  r.headers.emplace("Content-Length", "0");
+  co_await ex.send(std::move(r));
+}
+
+}  // namespace
+
+store::Manifest parse_manifest(const std::string& name, const std::string& bytes,
+                               std::string content_type) {
+  json doc;
+  try {
+    doc = parse_untrusted_json(bytes);
+  } catch (const Error& e) {
+    invalid(e.what());
+  }
+  if (!doc.is_object()) invalid("not a JSON object");
+  std::string media_type = content_type;
+  if (doc.contains("mediaType")) {
+    if (!doc["mediaType"].is_string()) invalid("mediaType is not a string");
+    std::string field = doc["mediaType"].get<std::string>();
+    if (!content_type.empty() && content_type != field)
+      invalid("mediaType " + field + " does not match Content-Type " + content_type);
+    media_type = field;
+  }
+  if (media_type.empty()) invalid("no media type (Content-Type or mediaType)");
+  if (!doc.contains("schemaVersion") || doc["schemaVersion"] != 2)
+    invalid("schemaVersion must be 2");
+
+  store::Manifest m;
+  m.repository = name;
+  m.media_type = media_type;
+  m.bytes = bytes;
+  const bool image = media_type == oci::kImageManifest || media_type == oci::kDockerManifest;
+  const bool index = media_type == oci::kImageIndex || media_type == oci::kDockerManifestList;
+  if (!image && !index) invalid("unsupported manifest media type " + media_type);
+  if (image) {
+    if (!doc.contains("config")) invalid("config missing");
+    m.blobs.push_back(descriptor(doc["config"], "config"));
+    if (!doc.contains("layers") || !doc["layers"].is_array()) invalid("layers missing");
+    for (const auto& l : doc["layers"]) {
+      auto d = descriptor(l, "layers[]");
+      // Foreign (non-distributable) layers live elsewhere.
+      bool foreign = l.contains("urls") && d.media_type.find("foreign") != std::string::npos;
+      if (!foreign) m.blobs.push_back(d);
+    }
+    m.artifact_type = m.blobs.front().media_type;
+  } else {
+    if (!doc.contains("manifests") || !doc["manifests"].is_array()) invalid("manifests missing");
+    for (const auto& c : doc["manifests"]) m.manifests.push_back(descriptor(c, "manifests[]"));
+  }
+  if (doc.contains("artifactType")) {
+    if (!doc["artifactType"].is_string()) invalid("artifactType is not a string");
+    m.artifact_type = doc["artifactType"].get<std::string>();
+  }
+  if (doc.contains("subject")) m.subject = descriptor(doc["subject"], "subject");
+  if (doc.contains("annotations")) {
+    if (!doc["annotations"].is_object()) invalid("annotations is not an object");
+    for (auto it = doc["annotations"].begin(); it != doc["annotations"].end(); ++it) {
+      if (!it.value().is_string()) invalid("annotation values must be strings");
+      m.annotations[it.key()] = it.value();
+    }
+  }
+  return m;
+}
+
+Awaitable handle_manifest(Context& ctx, http::Exchange& ex, const std::string& name,
+                          const std::string& ref) {
+  const std::string& method = ex.request().method;
+  if (method == "GET" || method == "HEAD") {
+    const auto& req = ex.request();
+    // A pusher checking whether a manifest exists in a repository not created yet learns
+    // that it does not (404), rather than being asked to log in again (helm#31567).
+    auth::Scope push{"repository", name, {"push"}};
+    if (!ctx.meta.repository_exists(name) &&
+        ctx.auth.authorize(req.header("Authorization"), {push}, req.header("Host"), req.tls)
+            .allowed)
+      throw ApiError(404, "MANIFEST_UNKNOWN", "manifest unknown to registry");
+    require(ctx, req, name, {"pull"});
+    co_await get(ctx, ex, name, ref);
+  } else if (method == "PUT") {
+    require(ctx, ex.request(), name, {"pull", "push"});
+    co_await put(ctx, ex, name, ref);
+  } else if (method == "DELETE") {
+    require(ctx, ex.request(), name, {"delete"});
+    co_await remove(ctx, ex, name, ref);
+  } else {
+    throw ApiError(405, "UNSUPPORTED", "method not allowed");
+  }
+}
+
+}  // namespace ch::server::handlers
