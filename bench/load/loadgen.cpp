@@ -26,12 +26,12 @@
 
 #include <fcntl.h>
 
-#include "helm/loader.hpp"
-#include "helm/oci_artifact.hpp"
-#include "core/base64.hpp"
+#include "base/base64.hpp"
 #include "base/digest.hpp"
 #include "base/file.hpp"
 #include "base/percent.hpp"
+#include "helm/loader.hpp"
+#include "helm/oci_artifact.hpp"
 #include "http.hpp"
 #include "oci/media_types.hpp"
 
@@ -318,8 +318,7 @@ ChartPush chart_artifact(const std::string& tgz) {
   oci::Descriptor layer{.media_type = kChartLayer,
                         .digest = digest_of(tgz).str(),
                         .size = static_cast<std::int64_t>(tgz.size())};
-  return {chart.metadata.name,
-          helm::build_chart_artifact(chart.metadata, layer, std::nullopt, "")};
+  return {chart.metadata.name, helm::build_chart_artifact(chart.metadata, layer, std::nullopt, "")};
 }
 
 // Every *.tgz in --dir becomes `helm push`'s artifact and is pushed to <namespace>/<name>:

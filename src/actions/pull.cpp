@@ -4,11 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include "actions/registry_chart.hpp"
-#include "helm/loader.hpp"
-#include "helm/provenance.hpp"
 #include "base/error.hpp"
 #include "base/file.hpp"
 #include "base/json_limits.hpp"
+#include "helm/loader.hpp"
+#include "helm/provenance.hpp"
 
 namespace ch::actions {
 
@@ -126,6 +126,34 @@ PullResult pull_chart(const PullOptions& options) {
   result.saved = expand_chart(fetched.chart, dir);
   if (fetched.prov) fs::copy_file_atomic(*fetched.prov, dir / (basename + ".prov"));
   return result;
+}
+
+PullOutcome pull(const PullOptions& options) {
+  PullOutcome outcome;
+  if (options.url.rfind("oci://", 0) == 0) {
+    outcome.oci = pull_chart(options);
+    return outcome;
+  }
+  if (!options.signature_keys.empty())
+    throw Error(ErrorCode::kInvalidArgument,
+                "cosign signatures live in OCI registries: --verify-signature needs an oci:// "
+                "chart (classic repositories have --verify with .prov files)");
+  ClassicPullOptions c;
+  c.chart = options.url;
+  c.repo_url = options.repo_url;
+  c.version = options.version;
+  c.devel = options.devel;
+  c.username = options.client.username;
+  c.password = options.client.password;
+  c.pass_credentials = options.pass_credentials;
+  c.destination = options.destination;
+  c.untar = options.untar;
+  c.untar_dir = options.untar_dir;
+  c.prov = options.prov;
+  c.verify = options.verify;
+  c.keyring = options.keyring;
+  outcome.classic = pull_classic(RepoPaths::from_environment(), c);
+  return outcome;
 }
 
 }  // namespace ch::actions

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "actions/repo.hpp"
 #include "actions/signature.hpp"
 #include "actions/verify.hpp"
 #include "client/registry_client.hpp"
@@ -16,7 +17,7 @@
 namespace ch::actions {
 
 struct PullOptions {
-  std::string url;  // oci://host/repo[:tag][@digest]
+  std::string url;  // oci://host/repo[:tag][@digest]; else REPO/CHART or CHART with repo_url
   std::string version;
   bool devel = false;
   bool prov = false;
@@ -32,6 +33,9 @@ struct PullOptions {
   std::filesystem::path destination = ".";
   client::ClientOptions client;
   client::ProgressFn progress;
+  // Classic repositories only (pull()).
+  std::string repo_url;  // --repo
+  bool pass_credentials = false;
 };
 
 struct PullResult {
@@ -44,7 +48,18 @@ struct PullResult {
   std::optional<SignatureCheck> signature;   // with signature_keys
 };
 
+// An oci:// chart.
 PullResult pull_chart(const PullOptions& options);
+
+// `charthouse pull CHART`: an oci:// reference goes to pull_chart, anything else to a classic
+// repository (pull_classic, with Helm's repository files from the environment); exactly one
+// of the results is set. Throws Error(kInvalidArgument) for signature keys with a classic
+// chart (cosign signatures live in OCI registries).
+struct PullOutcome {
+  std::optional<PullResult> oci;
+  std::optional<ClassicPullResult> classic;
+};
+PullOutcome pull(const PullOptions& options);
 
 // Helm's chartutil.Expand: the archive's files under <dir>/<chart name>/ (files 0644,
 // directories 0755), through a temporary directory so a failure leaves nothing behind.

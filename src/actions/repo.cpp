@@ -7,18 +7,18 @@
 
 #include "actions/pull.hpp"
 #include "actions/table.hpp"
-#include "helm/loader.hpp"
-#include "helm/provenance.hpp"
-#include "client/transport.hpp"
-#include "core/base64.hpp"
+#include "base/base64.hpp"
 #include "base/digest.hpp"
 #include "base/error.hpp"
 #include "base/file.hpp"
+#include "base/parallel.hpp"
+#include "base/version.hpp"
+#include "client/transport.hpp"
 #include "gocompat/gojson.hpp"
 #include "gocompat/goyaml.hpp"
 #include "helm/helmpath.hpp"
-#include "base/parallel.hpp"
-#include "base/version.hpp"
+#include "helm/loader.hpp"
+#include "helm/provenance.hpp"
 
 namespace ch::actions {
 

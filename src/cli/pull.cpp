@@ -1,11 +1,10 @@
 #include <iostream>
 
 #include "actions/pull.hpp"
-#include "actions/repo.hpp"
 #include "actions/verify.hpp"
+#include "base/error.hpp"
 #include "cli/client_flags.hpp"
 #include "cli/commands.hpp"
-#include "base/error.hpp"
 
 namespace ch::cli {
 
@@ -69,35 +68,18 @@ void add_pull_command(CLI::App& app) {
         throw Error(ErrorCode::kInvalidArgument,
                     "--verify-signature and --key (a cosign public key) go together");
       opts.signature_keys.assign(args->signature_keys.begin(), args->signature_keys.end());
-      if (chart.rfind("oci://", 0) != 0) {
-        if (!opts.signature_keys.empty())
-          throw Error(ErrorCode::kInvalidArgument,
-                      "cosign signatures live in OCI registries: --verify-signature needs an "
-                      "oci:// chart (classic repositories have --verify with .prov files)");
-        // A classic repository: REPO/CHART, or CHART with --repo URL. Helm prints nothing.
-        actions::ClassicPullOptions c;
-        c.chart = chart;
-        c.repo_url = args->repo_url;
-        c.version = opts.version;
-        c.devel = opts.devel;
-        c.username = opts.client.username;
-        c.password = opts.client.password;
-        c.pass_credentials = args->pass_credentials;
-        c.destination = opts.destination;
-        c.untar = opts.untar;
-        c.untar_dir = opts.untar_dir;
-        c.prov = opts.prov;
-        c.verify = opts.verify;
-        c.keyring = opts.keyring;
-        actions::ClassicPullResult r =
-            actions::pull_classic(actions::RepoPaths::from_environment(), c);
-        for (const std::string& w : r.warnings) std::cerr << w << "\n";
-        if (r.verification) std::cout << actions::verification_lines(*r.verification);
+      opts.repo_url = args->repo_url;
+      opts.pass_credentials = args->pass_credentials;
+      if (chart.rfind("oci://", 0) == 0) opts.progress = terminal_progress("Pulling");
+      actions::PullOutcome outcome = actions::pull(opts);
+      end_progress();
+      if (outcome.classic) {  // Helm prints nothing but warnings and verification
+        for (const std::string& w : outcome.classic->warnings) std::cerr << w << "\n";
+        if (outcome.classic->verification)
+          std::cout << actions::verification_lines(*outcome.classic->verification);
         continue;
       }
-      opts.progress = terminal_progress("Pulling");
-      actions::PullResult result = actions::pull_chart(opts);
-      end_progress();
+      const actions::PullResult& result = *outcome.oci;
       for (const std::string& w : result.skipped_tags) std::cerr << w << "\n";
       print_ref_lines("Pulled", result.printed_ref, result.digest,
                       result.printed_ref.find('_') != std::string::npos);

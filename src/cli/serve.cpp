@@ -1,47 +1,21 @@
-#include <signal.h>
-
 #include <iostream>
 #include <map>
 
-#include "cli/commands.hpp"
 #include "base/error.hpp"
 #include "base/file.hpp"
+#include "cli/commands.hpp"
 #include "gocompat/yamlconv.hpp"
-#include "server/service.hpp"
+#include "server/serve.hpp"
 
 namespace ch::cli {
 
 namespace {
 
-struct ServeArgs {
+// The flags, and --config: a YAML file whose keys are the flags' names (merged below; flags
+// win).
+struct ServeArgs : server::ServeSettings {
   std::string config;
-  std::string addr = "127.0.0.1:5000";
-  std::string root = "./charthouse-data";
-  std::string auth = "none";
-  std::string htpasswd, access, realm, service = "charthouse", token_key;
-  std::string tls_cert, tls_key;
-  long token_ttl = 300;
-  bool delete_enabled = true;
-  bool auto_mount = true;
-  long gc_interval = 3600, gc_grace = 3600, upload_expiry = 86400;
-  unsigned threads = 0;
-  bool access_log = true;
 };
-
-std::uint16_t parse_addr(const std::string& addr, std::string* host) {
-  auto colon = addr.rfind(':');
-  if (colon == std::string::npos)
-    throw Error(ErrorCode::kInvalidArgument, "--addr must be HOST:PORT, got \"" + addr + "\"");
-  *host = addr.substr(0, colon);
-  if (host->size() > 2 && host->front() == '[' && host->back() == ']')
-    *host = host->substr(1, host->size() - 2);
-  if (host->empty()) *host = "0.0.0.0";
-  char* end = nullptr;
-  long port = std::strtol(addr.c_str() + colon + 1, &end, 10);
-  if (*end != '\0' || port < 0 || port > 65535)
-    throw Error(ErrorCode::kInvalidArgument, "invalid port in --addr \"" + addr + "\"");
-  return static_cast<std::uint16_t>(port);
-}
 
 }  // namespace
 
@@ -120,65 +94,8 @@ void add_serve_command(CLI::App& app) {
         }
       }
     }
-    server::ServiceOptions o;
-    o.port = parse_addr(a->addr, &o.address);
-    o.root = a->root;
-    o.threads = a->threads;
-    o.tls_cert_file = a->tls_cert;
-    o.tls_key_file = a->tls_key;
-    if (o.tls_cert_file.empty() != o.tls_key_file.empty())
-      throw Error(ErrorCode::kInvalidArgument, "--tls-cert and --tls-key go together");
-    o.auth.mode = a->auth == "htpasswd" ? server::auth::Mode::kHtpasswd
-                  : a->auth == "token"  ? server::auth::Mode::kToken
-                                        : server::auth::Mode::kNone;
-    if (o.auth.mode != server::auth::Mode::kNone && a->htpasswd.empty())
-      throw Error(ErrorCode::kInvalidArgument, "--auth " + a->auth + " needs --htpasswd");
-    o.auth.htpasswd_file = a->htpasswd;
-    o.auth.access_file = a->access;
-    o.auth.realm = a->realm;
-    o.auth.service = a->service;
-    o.auth.token_key_file = a->token_key.empty()
-                                ? (std::filesystem::path(a->root) / "token.key").string()
-                                : a->token_key;
-    o.auth.token_ttl = std::chrono::seconds(a->token_ttl);
-    o.api.delete_enabled = a->delete_enabled;
-    o.api.auto_mount = a->auto_mount;
-    o.gc_interval = std::chrono::seconds(a->gc_interval);
-    o.gc_grace = std::chrono::seconds(a->gc_grace);
-    o.upload_expiry = std::chrono::seconds(a->upload_expiry);
-    o.access_log = a->access_log;
-
-    // Signals are taken synchronously by this thread; workers never see them.
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    signal(SIGPIPE, SIG_IGN);
-
-    server::Service service(o);
-    service.start();
-    std::string scheme = o.tls_cert_file.empty() ? "http" : "https";
-    std::cout << "charthouse serve: listening on " << scheme << "://" << o.address << ":"
-              << service.port() << " (root " << o.root << ", auth " << a->auth << ")" << std::endl;
-    while (true) {
-      int sig = 0;
-      sigwait(&set, &sig);
-      if (sig == SIGHUP) {  // reload the htpasswd and access files
-        try {
-          service.reload_auth();
-          std::cout << "charthouse serve: reloaded the htpasswd and access files" << std::endl;
-        } catch (const std::exception& e) {
-          std::cerr << "charthouse serve: reload failed, keeping the rules in force: " << e.what()
-                    << std::endl;
-        }
-        continue;
-      }
-      std::cout << "charthouse serve: shutting down (signal " << sig << ")" << std::endl;
-      break;
-    }
-    service.stop();
+    server::ServiceOptions options = server::service_options(*a);
+    server::serve_until_signalled(options, a->auth, std::cout, std::cerr);
   });
 }
 

@@ -12,13 +12,13 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
-#include "client/credential_key.hpp"
-#include "core/base64.hpp"
+#include "base/base64.hpp"
 #include "base/error.hpp"
 #include "base/file.hpp"
+#include "base/json_limits.hpp"
+#include "client/credential_key.hpp"
 #include "gocompat/gojson.hpp"
 #include "helm/helmpath.hpp"
-#include "base/json_limits.hpp"
 
 extern char** environ;
 

@@ -7,12 +7,12 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "client/challenge.hpp"
-#include "core/base64.hpp"
+#include "base/base64.hpp"
 #include "base/digest.hpp"
 #include "base/error.hpp"
 #include "base/json_limits.hpp"
 #include "base/percent.hpp"
+#include "client/challenge.hpp"
 #include "oci/media_types.hpp"
 
 namespace ch::client {

@@ -3,11 +3,11 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
-#include "core/base64.hpp"
+#include "base/base64.hpp"
 #include "base/digest.hpp"
 #include "base/error.hpp"
-#include "gocompat/gojson.hpp"
 #include "base/json_limits.hpp"
+#include "gocompat/gojson.hpp"
 
 namespace ch::cosign {
 

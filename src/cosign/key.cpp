@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
-#include "core/base64.hpp"
+#include "base/base64.hpp"
 #include "base/error.hpp"
 #include "base/json_limits.hpp"
 

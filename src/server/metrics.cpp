@@ -81,41 +81,7 @@ std::string Metrics::render() const {
 std::string route_of(const std::string& method, const std::string& path) {
   (void)method;
   auto route = match_route(path);
-  if (!route) return "other";
-  switch (route->kind) {
-    case RouteKind::kHealth:
-      return "/healthz";
-    case RouteKind::kMetrics:
-      return "/metrics";
-    case RouteKind::kAdminGc:
-      return "/_charthouse/gc";
-    case RouteKind::kToken:
-      return "/token";
-    case RouteKind::kBase:
-      return "/v2/";
-    case RouteKind::kCatalog:
-      return "/v2/_catalog";
-    case RouteKind::kUploadStart:
-    case RouteKind::kUpload:
-      return "/v2/<name>/blobs/uploads/<id>";
-    case RouteKind::kBlob:
-      return "/v2/<name>/blobs/<ref>";
-    case RouteKind::kManifest:
-      return "/v2/<name>/manifests/<ref>";
-    case RouteKind::kTags:
-      return "/v2/<name>/tags/list";
-    case RouteKind::kReferrers:
-      return "/v2/<name>/referrers/<ref>";
-    case RouteKind::kApiChartVersion:
-    case RouteKind::kApiChart:
-    case RouteKind::kApiCharts:
-      return "/api/<ns>/charts";
-    case RouteKind::kIndex:
-      return "/<ns>/index.yaml";
-    case RouteKind::kChartFile:
-      return "/<ns>/charts/<file>";
-  }
-  return "other";
+  return route ? std::string(route_label(route->kind)) : "other";
 }
 
 std::string method_label(const std::string& method) {

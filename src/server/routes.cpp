@@ -84,6 +84,36 @@ std::optional<Route> match_classic(std::string_view s) {  // s: the path after "
 
 }  // namespace
 
+namespace {
+
+constexpr RouteInfo kRoutes[] = {
+    {RouteKind::kHealth, "/healthz"},
+    {RouteKind::kMetrics, "/metrics"},
+    {RouteKind::kAdminGc, "/_charthouse/gc"},
+    {RouteKind::kToken, "/token"},
+    {RouteKind::kBase, "/v2/"},
+    {RouteKind::kCatalog, "/v2/_catalog"},
+    {RouteKind::kUploadStart, "/v2/<name>/blobs/uploads/<id>"},
+    {RouteKind::kUpload, "/v2/<name>/blobs/uploads/<id>"},
+    {RouteKind::kBlob, "/v2/<name>/blobs/<ref>"},
+    {RouteKind::kManifest, "/v2/<name>/manifests/<ref>"},
+    {RouteKind::kTags, "/v2/<name>/tags/list"},
+    {RouteKind::kReferrers, "/v2/<name>/referrers/<ref>"},
+    {RouteKind::kApiChartVersion, "/api/<ns>/charts"},
+    {RouteKind::kApiChart, "/api/<ns>/charts"},
+    {RouteKind::kApiCharts, "/api/<ns>/charts"},
+    {RouteKind::kIndex, "/<ns>/index.yaml"},
+    {RouteKind::kChartFile, "/<ns>/charts/<file>"},
+};
+
+}  // namespace
+
+std::string_view route_label(RouteKind kind) {
+  for (const RouteInfo& r : kRoutes)
+    if (r.kind == kind) return r.label;
+  return "other";
+}
+
 std::optional<Route> match_route(std::string_view path) {
   if (path.size() > kMaxPath) return std::nullopt;
   if (path == "/healthz") return make(RouteKind::kHealth, "");

@@ -43,6 +43,15 @@ struct Route {
   bool prov = false;    // kChartFile: the .prov file
 };
 
+// The route table: every route with its label (the path with names folded away, e.g.
+// "/v2/<name>/blobs/<ref>"), which is also its metrics label. The router (router.cpp) binds
+// each kind to its handler.
+struct RouteInfo {
+  RouteKind kind;
+  std::string_view label;
+};
+std::string_view route_label(RouteKind kind);
+
 // The route of a percent-decoded request path, or nullopt (404). Names are matched from
 // the right (a repository may contain "/blobs/"), exactly as the former patterns
 // "^/v2/(.+)/blobs/([^/]+)$" etc. did; callers still validate the name (oci::valid_repository).

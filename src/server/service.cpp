@@ -74,7 +74,7 @@ struct Service::Impl {
   auth::Authenticator auth;
   Metrics metrics;
   std::shared_mutex commit_lock;
-  handlers::Registry registry;
+  Router router;
   std::unique_ptr<http::Server> server;
   std::thread janitor;
   std::mutex mu;
@@ -88,10 +88,10 @@ struct Service::Impl {
         blobs(store::open_fs_blob_store(options.root)),
         meta(store::open_sqlite_metadata_store(options.root)),
         auth(options.auth),
-        registry(with_admin(options.api), *blobs, *meta, auth, metrics, commit_lock) {}
+        router(with_admin(options.api), *blobs, *meta, auth, metrics, commit_lock) {}
 
   // The admin endpoint runs collections for `charthouse gc`; its token lives in the root.
-  handlers::ApiOptions with_admin(handlers::ApiOptions api) {
+  ApiOptions with_admin(ApiOptions api) {
     std::string token = random_hex(32);
     fs::write_file_atomic(std::filesystem::path(options.root) / "admin.token", token + "\n", 0600);
     api.admin_token = token;
@@ -115,7 +115,7 @@ struct Service::Impl {
       if (stopping) break;
       lk.unlock();
       try {
-        registry.expire_uploads(options.upload_expiry);
+        router.expire_uploads(options.upload_expiry);
         if (options.gc_interval.count() > 0 && std::chrono::steady_clock::now() >= next_gc) {
           auto r = collect(false);
           std::cerr << fmt::format(
@@ -151,7 +151,7 @@ Service::Service(ServiceOptions options) : impl_(std::make_unique<Impl>(std::mov
                                status, out, seconds);
   };
   impl_->server = std::make_unique<http::Server>(
-      so, [impl](http::Exchange& ex) { return impl->registry.handle(ex); });
+      so, [impl](http::Exchange& ex) { return impl->router.handle(ex); });
 }
 
 Service::~Service() {

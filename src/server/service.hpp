@@ -9,9 +9,9 @@
 #include <memory>
 #include <string>
 
-#include "server/handlers/registry.hpp"
 #include "server/auth/auth.hpp"
 #include "server/gc/collector.hpp"
+#include "server/router.hpp"
 
 namespace ch::server {
 
@@ -22,7 +22,7 @@ struct ServiceOptions {
   unsigned threads = 0;
   std::string tls_cert_file, tls_key_file;
   auth::Config auth;
-  handlers::ApiOptions api;
+  ApiOptions api;
   std::chrono::seconds gc_interval{3600};  // 0 disables the background collector
   std::chrono::seconds gc_grace{3600};
   std::chrono::seconds upload_expiry{24 * 3600};

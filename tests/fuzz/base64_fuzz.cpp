@@ -2,7 +2,7 @@
 // ch::base64_decode / base64url_decode on anything, and both directions round-tripping.
 #include <string>
 
-#include "core/base64.hpp"
+#include "base/base64.hpp"
 #include "fuzz.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -13,7 +13,7 @@
 #include <memory>
 #include <string>
 
-#include "core/base64.hpp"
+#include "base/base64.hpp"
 #include "fuzz.hpp"
 #include "server/auth/jwt.hpp"
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/base64.hpp"
+#include "base/base64.hpp"
 #include "base/file.hpp"
 #include "hostile_server.hpp"
 #include "process.hpp"

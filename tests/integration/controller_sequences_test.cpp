@@ -25,7 +25,7 @@
 #include <set>
 #include <tuple>
 
-#include "core/base64.hpp"
+#include "base/base64.hpp"
 #include "base/digest.hpp"
 #include "base/file.hpp"
 #include "base/percent.hpp"

@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "core/base64.hpp"
+#include "base/base64.hpp"
 #include "base/digest.hpp"
 #include "base/file.hpp"
 #include "http_client.hpp"

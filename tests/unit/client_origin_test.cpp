@@ -9,12 +9,12 @@
 #include <chrono>
 #include <string>
 
+#include "base/base64.hpp"
+#include "base/error.hpp"
+#include "base/file.hpp"
 #include "client/challenge.hpp"
 #include "client/origin.hpp"
 #include "client/registry_client.hpp"
-#include "core/base64.hpp"
-#include "base/error.hpp"
-#include "base/file.hpp"
 #include "hostile_server.hpp"
 
 namespace ch {

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
-#include "core/base64.hpp"
+#include "base/base64.hpp"
 #include "base/digest.hpp"
 #include "base/error.hpp"
 #include "base/random.hpp"

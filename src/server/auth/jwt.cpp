@@ -14,7 +14,7 @@
 #include <cerrno>
 #include <nlohmann/json.hpp>
 
-#include "core/base64.hpp"
+#include "base/base64.hpp"
 #include "base/digest.hpp"
 #include "base/error.hpp"
 #include "base/file.hpp"

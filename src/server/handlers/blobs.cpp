@@ -58,14 +58,15 @@ Awaitable handle_blob(Context& ctx, http::Exchange& ex, const std::string& name,
   const auto& req = ex.request();
   const std::string& method = req.method;
   if (method != "GET" && method != "HEAD" && method != "DELETE")
-    throw ApiError(405, "UNSUPPORTED", "method not allowed");
+    throw ApiError(OciError::kMethodNotAllowed, "method not allowed");
   require(ctx, req, name, {method == "DELETE" ? "delete" : "pull"});
   Digest digest = parse_digest(ref);
 
   if (method == "DELETE") {
-    if (!ctx.options.delete_enabled) throw ApiError(405, "UNSUPPORTED", "deletes are disabled");
+    if (!ctx.options.delete_enabled)
+      throw ApiError(OciError::kMethodNotAllowed, "deletes are disabled");
     if (!ctx.meta.unlink_blob(name, digest))
-      throw ApiError(404, "BLOB_UNKNOWN", "blob unknown to registry", digest.str());
+      throw ApiError(OciError::kBlobUnknown, "blob unknown to registry", digest.str());
     http::Response r;
     r.status = 202;
     r.headers.emplace("Docker-Content-Digest", digest.str());
@@ -75,9 +76,9 @@ Awaitable handle_blob(Context& ctx, http::Exchange& ex, const std::string& name,
   }
 
   if (!ctx.meta.blob_in_repo(name, digest))
-    throw ApiError(404, "BLOB_UNKNOWN", "blob unknown to registry", digest.str());
+    throw ApiError(OciError::kBlobUnknown, "blob unknown to registry", digest.str());
   auto file = ctx.blobs.open(digest);
-  if (!file) throw ApiError(404, "BLOB_UNKNOWN", "blob unknown to registry", digest.str());
+  if (!file) throw ApiError(OciError::kBlobUnknown, "blob unknown to registry", digest.str());
   const std::uint64_t size = file->size();
   const std::string etag = "\"" + digest.str() + "\"";
 
@@ -105,7 +106,7 @@ Awaitable handle_blob(Context& ctx, http::Exchange& ex, const std::string& name,
       if (unsatisfiable) {
         http::Headers h;
         h.emplace("Content-Range", "bytes */" + std::to_string(size));
-        throw ApiError(416, "BLOB_UNKNOWN", "requested range not satisfiable", nullptr,
+        throw ApiError(OciError::kRangeNotSatisfiable, "requested range not satisfiable", nullptr,
                        std::move(h));
       }
       range = parsed;

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "server/errors.hpp"
-#include "server/handlers/registry.hpp"
+#include "server/router.hpp"
 #include "server/routes.hpp"
 
 namespace ch::server::handlers {
@@ -45,7 +45,7 @@ class UploadSessions {
 // "ip" of a request's remote "ip:port" / "[v6]:port".
 std::string client_of(const http::Request& req);
 
-struct Registry::Context {
+struct Context {
   ApiOptions options;
   store::BlobStore& blobs;
   store::MetadataStore& meta;
@@ -54,7 +54,6 @@ struct Registry::Context {
   std::shared_mutex& commit_lock;  // shared while committing+linking; GC holds it exclusively
   UploadSessions uploads;
 };
-using Context = Registry::Context;
 
 // Throws ApiError(401/403, with the auth challenge) unless the request holds every scope.
 void require_scopes(const Context& ctx, const http::Request& req,
@@ -62,6 +61,8 @@ void require_scopes(const Context& ctx, const http::Request& req,
 // Throws ApiError(401/403) unless the request may do `actions` on repository `name`.
 void require(const Context& ctx, const http::Request& req, const std::string& name,
              std::vector<std::string> actions);
+// Throws ApiError NAME_INVALID unless `name` is a valid repository name.
+void check_name(const std::string& name);
 // Parses a digest from the URL/query; throws ApiError 400 DIGEST_INVALID.
 Digest parse_digest(const std::string& text);
 bool looks_like_digest(const std::string& ref);
@@ -75,6 +76,12 @@ store::Manifest parse_manifest(const std::string& name, const std::string& bytes
 std::string chart_info(Context& ctx, const store::Manifest& m);
 
 using Awaitable = boost::asio::awaitable<void>;
+// One per area, dispatched by the router's table (router.cpp).
+Awaitable base(Context& ctx, http::Exchange& ex);      // base.cpp: GET /v2/
+Awaitable health(Context& ctx, http::Exchange& ex);    // base.cpp
+Awaitable metrics(Context& ctx, http::Exchange& ex);   // base.cpp
+Awaitable token(Context& ctx, http::Exchange& ex);     // token.cpp
+Awaitable admin_gc(Context& ctx, http::Exchange& ex);  // admin.cpp
 Awaitable handle_blob(Context& ctx, http::Exchange& ex, const std::string& name,
                       const std::string& ref);
 Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& name,

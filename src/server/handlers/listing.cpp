@@ -25,11 +25,11 @@ Awaitable send_page(http::Exchange& ex, const std::string& path, long n, json bo
 
 Awaitable handle_tags(Context& ctx, http::Exchange& ex, const std::string& name) {
   const auto& req = ex.request();
-  if (req.method != "GET") throw ApiError(405, "UNSUPPORTED", "method not allowed");
+  if (req.method != "GET") throw ApiError(OciError::kMethodNotAllowed, "method not allowed");
   require(ctx, req, name, {"pull"});
   long n = parse_page_size(req);
   if (!ctx.meta.repository_exists(name))
-    throw ApiError(404, "NAME_UNKNOWN", "repository name not known to registry",
+    throw ApiError(OciError::kNameUnknown, "repository name not known to registry",
                    json{{"name", name}});
   store::Page page = n == 0 ? store::Page{} : ctx.meta.list_tags(name, req.param("last"), n);
   json body = {{"name", name}, {"tags", page.items}};
@@ -50,6 +50,7 @@ Awaitable handle_tags(Context& ctx, http::Exchange& ex, const std::string& name)
 
 Awaitable handle_catalog(Context& ctx, http::Exchange& ex) {
   const auto& req = ex.request();
+  if (req.method != "GET") throw ApiError(OciError::kMethodNotAllowed, "method not allowed");
   require_scopes(ctx, req, {auth::Scope{"registry", "catalog", {"*"}}}, nullptr);
   long n = parse_page_size(req);
   store::Page page = n == 0 ? store::Page{} : ctx.meta.list_repositories(req.param("last"), n);
@@ -60,7 +61,7 @@ Awaitable handle_catalog(Context& ctx, http::Exchange& ex) {
 Awaitable handle_referrers(Context& ctx, http::Exchange& ex, const std::string& name,
                            const std::string& ref) {
   const auto& req = ex.request();
-  if (req.method != "GET") throw ApiError(405, "UNSUPPORTED", "method not allowed");
+  if (req.method != "GET") throw ApiError(OciError::kMethodNotAllowed, "method not allowed");
   require(ctx, req, name, {"pull"});
   Digest subject = parse_digest(ref);
   std::vector<std::string> types = req.params("artifactType");

@@ -21,7 +21,7 @@ namespace {
 using json = nlohmann::json;
 
 [[noreturn]] void invalid(const std::string& why) {
-  throw ApiError(400, "MANIFEST_INVALID", "manifest invalid: " + why);
+  throw ApiError(OciError::kManifestInvalid, "manifest invalid: " + why);
 }
 
 std::string strip_params(std::string ct) {
@@ -57,18 +57,18 @@ Awaitable get(Context& ctx, http::Exchange& ex, const std::string& name, const s
     // A tag that cannot exist names no manifest: 404, as the spec's pull tests expect
     // (PUT still refuses it with 400).
     if (!oci::valid_tag(ref))
-      throw ApiError(404, "MANIFEST_UNKNOWN", "manifest unknown to registry");
+      throw ApiError(OciError::kManifestUnknown, "manifest unknown to registry");
     digest = ctx.meta.resolve_tag(name, ref);
-    if (!digest) throw ApiError(404, "MANIFEST_UNKNOWN", "manifest unknown to registry", ref);
+    if (!digest) throw ApiError(OciError::kManifestUnknown, "manifest unknown to registry", ref);
   }
   auto m = ctx.meta.get_manifest(name, *digest);
-  if (!m) throw ApiError(404, "MANIFEST_UNKNOWN", "manifest unknown to registry", ref);
+  if (!m) throw ApiError(OciError::kManifestUnknown, "manifest unknown to registry", ref);
   // The signature policy guards the content (GET); HEAD tells a signer what to sign.
   if (req.method == "GET" && !m->chart.empty() && ctx.auth.signature_keys(name)) {
     const store::Manifest& chart = *m;
     std::string refusal =
         co_await offload([&ctx, &chart]() { return signature_policy_refusal(ctx, chart); });
-    if (!refusal.empty()) throw ApiError(403, "DENIED", refusal);
+    if (!refusal.empty()) throw ApiError(OciError::kDenied, refusal);
   }
   const std::string etag = "\"" + m->digest.str() + "\"";
   http::Response r;
@@ -97,16 +97,16 @@ Awaitable put(Context& ctx, http::Exchange& ex, const std::string& name, const s
     by_digest = parse_digest(ref);
   } else {
     if (!oci::valid_tag(ref))
-      throw ApiError(400, "MANIFEST_INVALID", "invalid tag \"" + ref + "\"");
+      throw ApiError(OciError::kManifestInvalid, "invalid tag \"" + ref + "\"");
     tags.push_back(ref);
   }
   for (const auto& t : req.params("tag")) {
-    if (!oci::valid_tag(t)) throw ApiError(400, "MANIFEST_INVALID", "invalid tag \"" + t + "\"");
+    if (!oci::valid_tag(t)) throw ApiError(OciError::kManifestInvalid, "invalid tag \"" + t + "\"");
     if (std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
   }
   if (req.content_length && *req.content_length > ctx.options.max_manifest_bytes)
     throw ApiError(
-        413, "SIZE_INVALID",
+        OciError::kTooLarge,
         "manifest larger than " + std::to_string(ctx.options.max_manifest_bytes) + " bytes");
   std::string bytes;
   try {
@@ -114,7 +114,7 @@ Awaitable put(Context& ctx, http::Exchange& ex, const std::string& name, const s
   } catch (const Error& e) {
     if (e.code() == ErrorCode::kTooLarge)
       throw ApiError(
-          413, "SIZE_INVALID",
+          OciError::kTooLarge,
           "manifest larger than " + std::to_string(ctx.options.max_manifest_bytes) + " bytes");
     throw;
   }
@@ -122,7 +122,7 @@ Awaitable put(Context& ctx, http::Exchange& ex, const std::string& name, const s
   DigestAlgorithm alg = by_digest ? by_digest->algorithm : DigestAlgorithm::kSha256;
   m.digest = digest_of(bytes, alg);
   if (by_digest && *by_digest != m.digest)
-    throw ApiError(400, "DIGEST_INVALID",
+    throw ApiError(OciError::kDigestInvalid,
                    "manifest digest " + m.digest.str() + " does not match " + by_digest->str());
 
   // A descriptor must state its blob's true size, or the manifest could never be pulled
@@ -134,12 +134,11 @@ Awaitable put(Context& ctx, http::Exchange& ex, const std::string& name, const s
   m.chart = chart_info(ctx, m);
   auto result = ctx.meta.put_manifest(m, tags);
   if (!result.missing.empty()) {
-    json errors = json::array();
-    for (const auto& d : result.missing)
-      errors.push_back({{"code", "MANIFEST_BLOB_UNKNOWN"},
-                        {"message", "manifest references a manifest or blob unknown to registry"},
-                        {"detail", d.str()}});
-    http::Response r = error_response(400, errors);
+    std::vector<std::string> missing;
+    for (const auto& d : result.missing) missing.push_back(d.str());
+    http::Response r =
+        error_response(OciError::kManifestBlobUnknown,
+                       "manifest references a manifest or blob unknown to registry", missing);
     co_await ex.send(std::move(r));
     co_return;
   }
@@ -159,16 +158,17 @@ Awaitable put(Context& ctx, http::Exchange& ex, const std::string& name, const s
 
 Awaitable remove(Context& ctx, http::Exchange& ex, const std::string& name,
                  const std::string& ref) {
-  if (!ctx.options.delete_enabled) throw ApiError(405, "UNSUPPORTED", "deletes are disabled");
+  if (!ctx.options.delete_enabled)
+    throw ApiError(OciError::kMethodNotAllowed, "deletes are disabled");
   bool ok = false;
   if (looks_like_digest(ref)) {
     ok = ctx.meta.delete_manifest(name, parse_digest(ref));
   } else {
     if (!oci::valid_tag(ref))
-      throw ApiError(400, "MANIFEST_INVALID", "invalid tag \"" + ref + "\"");
+      throw ApiError(OciError::kManifestInvalid, "invalid tag \"" + ref + "\"");
     ok = ctx.meta.delete_tag(name, ref);
   }
-  if (!ok) throw ApiError(404, "MANIFEST_UNKNOWN", "manifest unknown to registry", ref);
+  if (!ok) throw ApiError(OciError::kManifestUnknown, "manifest unknown to registry", ref);
   http::Response r;
   r.status = 202;
   r.headers.emplace("Content-Length", "0");
@@ -246,7 +246,7 @@ Awaitable handle_manifest(Context& ctx, http::Exchange& ex, const std::string& n
     if (!ctx.meta.repository_exists(name) &&
         ctx.auth.authorize(req.header("Authorization"), {push}, req.header("Host"), req.tls)
             .allowed)
-      throw ApiError(404, "MANIFEST_UNKNOWN", "manifest unknown to registry");
+      throw ApiError(OciError::kManifestUnknown, "manifest unknown to registry");
     require(ctx, req, name, {"pull"});
     co_await get(ctx, ex, name, ref);
   } else if (method == "PUT") {
@@ -256,7 +256,7 @@ Awaitable handle_manifest(Context& ctx, http::Exchange& ex, const std::string& n
     require(ctx, ex.request(), name, {"delete"});
     co_await remove(ctx, ex, name, ref);
   } else {
-    throw ApiError(405, "UNSUPPORTED", "method not allowed");
+    throw ApiError(OciError::kMethodNotAllowed, "method not allowed");
   }
 }
 

@@ -5,7 +5,7 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "core/base64.hpp"
+#include "base/base64.hpp"
 #include "base/error.hpp"
 #include "cosign/bundle.hpp"
 #include "cosign/simple_signing.hpp"

@@ -55,7 +55,7 @@ boost::asio::awaitable<std::uint64_t> stream_body(http::Exchange& ex, store::Upl
     buf = up.append_owned(std::move(buf));
   }
   if (req.content_length && *req.content_length != n)
-    throw ApiError(400, "SIZE_INVALID", "body shorter than Content-Length");
+    throw ApiError(OciError::kSizeInvalid, "body shorter than Content-Length");
   co_return n;
 }
 
@@ -79,7 +79,7 @@ void commit_and_link(Context& ctx, const std::string& name, store::Upload& up,
       up.commit(expected);
     } catch (const Error& e) {
       if (e.code() == ErrorCode::kDigestMismatch)
-        throw ApiError(400, "DIGEST_INVALID", "provided digest did not match uploaded content",
+        throw ApiError(OciError::kDigestInvalid, "provided digest did not match uploaded content",
                        expected.str());
       throw;
     }
@@ -123,7 +123,7 @@ Awaitable start(Context& ctx, http::Exchange& ex, const std::string& name) {
     if (alg == "sha512") {
       algorithm = DigestAlgorithm::kSha512;
     } else if (alg != "sha256") {
-      throw ApiError(400, "DIGEST_INVALID", "unsupported digest algorithm " + alg);
+      throw ApiError(OciError::kDigestInvalid, "unsupported digest algorithm " + alg);
     }
   }
   std::string digest_param = req.param("digest");
@@ -168,7 +168,7 @@ class SessionUse {
  public:
   explicit SessionUse(std::shared_ptr<Session> s) : s_(std::move(s)) {
     std::lock_guard lock(s_->mu);
-    if (s_->busy) throw ApiError(409, "BLOB_UPLOAD_INVALID", "upload is in use by another request");
+    if (s_->busy) throw ApiError(OciError::kUploadBusy, "upload is in use by another request");
     s_->busy = true;
   }
   ~SessionUse() { release(); }
@@ -197,7 +197,7 @@ void check_content_range(const http::Request& req, const std::string& name, cons
     http::Headers h;
     h.emplace("Location", upload_location(name, id, size));
     h.emplace("Range", range_value(size));
-    return ApiError(416, "BLOB_UPLOAD_INVALID",
+    return ApiError(OciError::kUploadOutOfOrder,
                     "chunk out of order: expected offset " + std::to_string(size), nullptr,
                     std::move(h));
   };
@@ -205,7 +205,7 @@ void check_content_range(const http::Request& req, const std::string& name, cons
   if (!parse_content_range(cr, &first, &last)) throw out_of_order();
   if (first != size || last < first) throw out_of_order();
   if (req.content_length && *req.content_length != last - first + 1)
-    throw ApiError(400, "SIZE_INVALID", "Content-Length does not match Content-Range");
+    throw ApiError(OciError::kSizeInvalid, "Content-Length does not match Content-Range");
 }
 
 }  // namespace
@@ -215,7 +215,7 @@ Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& nam
   const auto& req = ex.request();
   const std::string& method = req.method;
   if (id.empty()) {
-    if (method != "POST") throw ApiError(405, "UNSUPPORTED", "method not allowed");
+    if (method != "POST") throw ApiError(OciError::kMethodNotAllowed, "method not allowed");
     std::string from = req.param("from");
     if (!req.param("mount").empty() && oci::valid_repository(from) && from != name) {
       // A mount: the challenge asks for pull on the source too (as distribution does), so a
@@ -233,11 +233,11 @@ Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& nam
     co_return;
   }
   if (method != "GET" && method != "PATCH" && method != "PUT" && method != "DELETE")
-    throw ApiError(405, "UNSUPPORTED", "method not allowed");
+    throw ApiError(OciError::kMethodNotAllowed, "method not allowed");
   require(ctx, req, name, {"pull", "push"});
   auto session = ctx.uploads.find(id);
   if (!session || session->repository != name)
-    throw ApiError(404, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry", id);
+    throw ApiError(OciError::kUploadUnknown, "blob upload unknown to registry", id);
   SessionUse use(session);
   store::Upload& up = *(*use).upload;
 
@@ -272,10 +272,10 @@ Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& nam
   }
   // PUT: optional last chunk, then close with ?digest=.
   std::string digest_param = req.param("digest");
-  if (digest_param.empty()) throw ApiError(400, "DIGEST_INVALID", "digest parameter missing");
+  if (digest_param.empty()) throw ApiError(OciError::kDigestInvalid, "digest parameter missing");
   Digest expected = parse_digest(digest_param);
   if (expected.algorithm != (*use).algorithm)
-    throw ApiError(400, "DIGEST_INVALID", "digest algorithm does not match the upload's");
+    throw ApiError(OciError::kDigestInvalid, "digest algorithm does not match the upload's");
   check_content_range(req, name, id, up.size());
   try {
     co_await stream_body(ex, up);

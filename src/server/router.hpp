@@ -1,5 +1,8 @@
-// The OCI Distribution v1.1 API (plus _catalog, /token, /healthz, /metrics) as one HTTP
-// handler over a BlobStore, a MetadataStore and an Authenticator.
+// The front hall of `charthouse serve`: one HTTP handler over a BlobStore, a MetadataStore and
+// an Authenticator that matches a request against the route table (routes.hpp), hands it to
+// the handler of its area (handlers/), and turns what they throw into OCI error responses
+// (errors.hpp). The OCI Distribution v1.1 API, _catalog, /token, /healthz, /metrics, the
+// classic chart repository view and the ChartMuseum API.
 #pragma once
 
 #include <chrono>
@@ -16,7 +19,7 @@
 #include "server/store/blob_store.hpp"
 #include "server/store/metadata_store.hpp"
 
-namespace ch::server::handlers {
+namespace ch::server {
 
 struct ApiOptions {
   bool delete_enabled = true;
@@ -30,21 +33,21 @@ struct ApiOptions {
   std::function<nlohmann::ordered_json(bool dry_run)> admin_gc;
 };
 
-class UploadSessions;
+namespace handlers {
+struct Context;  // what the handlers share (handlers/context.hpp)
+}
 
-class Registry {
+class Router {
  public:
-  Registry(ApiOptions options, store::BlobStore& blobs, store::MetadataStore& meta,
-           const auth::Authenticator& auth, Metrics& metrics, std::shared_mutex& commit_lock);
-  ~Registry();
+  Router(ApiOptions options, store::BlobStore& blobs, store::MetadataStore& meta,
+         const auth::Authenticator& auth, Metrics& metrics, std::shared_mutex& commit_lock);
+  ~Router();
   boost::asio::awaitable<void> handle(http::Exchange& ex);
   // Drops upload sessions idle for longer than `age`; returns how many.
   std::size_t expire_uploads(std::chrono::seconds age);
 
-  struct Context;  // shared by the handlers of each API area (context.hpp)
-
  private:
-  std::unique_ptr<Context> ctx_;
+  std::unique_ptr<handlers::Context> ctx_;
 };
 
-}  // namespace ch::server::handlers
+}  // namespace ch::server

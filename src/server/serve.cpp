@@ -1,0 +1,97 @@
+#include "server/serve.hpp"
+
+#include <signal.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "base/error.hpp"
+
+namespace ch::server {
+
+namespace {
+
+std::uint16_t parse_addr(const std::string& addr, std::string* host) {
+  auto colon = addr.rfind(':');
+  if (colon == std::string::npos)
+    throw Error(ErrorCode::kInvalidArgument, "--addr must be HOST:PORT, got \"" + addr + "\"");
+  *host = addr.substr(0, colon);
+  if (host->size() > 2 && host->front() == '[' && host->back() == ']')
+    *host = host->substr(1, host->size() - 2);
+  if (host->empty()) *host = "0.0.0.0";
+  char* end = nullptr;
+  long port = std::strtol(addr.c_str() + colon + 1, &end, 10);
+  if (*end != '\0' || port < 0 || port > 65535)
+    throw Error(ErrorCode::kInvalidArgument, "invalid port in --addr \"" + addr + "\"");
+  return static_cast<std::uint16_t>(port);
+}
+
+}  // namespace
+
+ServiceOptions service_options(const ServeSettings& s) {
+  ServiceOptions o;
+  o.port = parse_addr(s.addr, &o.address);
+  o.root = s.root;
+  o.threads = s.threads;
+  o.tls_cert_file = s.tls_cert;
+  o.tls_key_file = s.tls_key;
+  if (o.tls_cert_file.empty() != o.tls_key_file.empty())
+    throw Error(ErrorCode::kInvalidArgument, "--tls-cert and --tls-key go together");
+  o.auth.mode = s.auth == "htpasswd" ? auth::Mode::kHtpasswd
+                : s.auth == "token"  ? auth::Mode::kToken
+                                     : auth::Mode::kNone;
+  if (o.auth.mode != auth::Mode::kNone && s.htpasswd.empty())
+    throw Error(ErrorCode::kInvalidArgument, "--auth " + s.auth + " needs --htpasswd");
+  o.auth.htpasswd_file = s.htpasswd;
+  o.auth.access_file = s.access;
+  o.auth.realm = s.realm;
+  o.auth.service = s.service;
+  o.auth.token_key_file =
+      s.token_key.empty() ? (std::filesystem::path(s.root) / "token.key").string() : s.token_key;
+  o.auth.token_ttl = std::chrono::seconds(s.token_ttl);
+  o.api.delete_enabled = s.delete_enabled;
+  o.api.auto_mount = s.auto_mount;
+  o.gc_interval = std::chrono::seconds(s.gc_interval);
+  o.gc_grace = std::chrono::seconds(s.gc_grace);
+  o.upload_expiry = std::chrono::seconds(s.upload_expiry);
+  o.access_log = s.access_log;
+
+  return o;
+}
+
+void serve_until_signalled(const ServiceOptions& options, const std::string& auth_label,
+                           std::ostream& out, std::ostream& err) {
+  // Signals are taken synchronously by this thread; workers never see them.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  Service service(options);
+  service.start();
+  std::string scheme = options.tls_cert_file.empty() ? "http" : "https";
+  out << "charthouse serve: listening on " << scheme << "://" << options.address << ":"
+      << service.port() << " (root " << options.root << ", auth " << auth_label << ")" << std::endl;
+  while (true) {
+    int sig = 0;
+    sigwait(&set, &sig);
+    if (sig == SIGHUP) {  // reload the htpasswd and access files
+      try {
+        service.reload_auth();
+        out << "charthouse serve: reloaded the htpasswd and access files" << std::endl;
+      } catch (const std::exception& e) {
+        err << "charthouse serve: reload failed, keeping the rules in force: " << e.what()
+            << std::endl;
+      }
+      continue;
+    }
+    out << "charthouse serve: shutting down (signal " << sig << ")" << std::endl;
+    break;
+  }
+  service.stop();
+}
+
+}  // namespace ch::server
