@@ -58,6 +58,7 @@ bench: build
 	bench/registry.sh $(BUILD)/charthouse
 	bench/package.sh $(BUILD)/charthouse
 	bench/client.sh $(BUILD)/charthouse
+	$(BUILD)/micro_bench --benchmark_min_time=0.2
 	bench/deps.sh $(BUILD)/charthouse
 	@echo; echo "== charthouse serve vs docker-registry (bench/results/registry.md) =="; cat bench/results/registry.md
 

@@ -8,11 +8,12 @@
 #include <optional>
 #include <vector>
 
-#include "helm/loader.hpp"
-#include "helm/oci_artifact.hpp"
 #include "base/digest.hpp"
 #include "base/error.hpp"
+#include "base/time.hpp"
 #include "gocompat/gojson.hpp"
+#include "helm/loader.hpp"
+#include "helm/oci_artifact.hpp"
 #include "oci/manifest.hpp"
 #include "oci/media_types.hpp"
 #include "oci/reference.hpp"
@@ -61,8 +62,8 @@ PushResult push_chart(const PushOptions& options) {
         oci::Descriptor{std::string(oci::kHelmProvenanceLayer), digest_of_file(prov_path).str(),
                         static_cast<std::int64_t>(std::filesystem::file_size(prov_path))};
   }
-  helm::ChartArtifact artifact = helm::build_chart_artifact(
-      meta, chart_desc, prov_desc, helm::rfc3339_local(st.st_mtim.tv_sec));
+  helm::ChartArtifact artifact =
+      helm::build_chart_artifact(meta, chart_desc, prov_desc, rfc3339_local(st.st_mtim.tv_sec));
   const std::string& config = artifact.config;
   const oci::Descriptor& config_desc = artifact.config_desc;
   const std::string& manifest = artifact.manifest;

@@ -7,6 +7,7 @@
 #include "base/digest.hpp"
 #include "base/error.hpp"
 #include "base/json_limits.hpp"
+#include "base/time.hpp"
 #include "gocompat/gojson.hpp"
 
 namespace ch::cosign {
@@ -64,15 +65,6 @@ std::string string_at(const nlohmann::json& obj, const char* name, const std::st
   if (it == obj.end() || !it->is_string())
     bad_bundle(where + (where.empty() ? "" : ".") + name + " missing or not a string");
   return it->get<std::string>();
-}
-
-std::string now_rfc3339() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 ojson descriptor(std::string_view media_type, std::uint64_t size, std::string_view digest) {
@@ -192,7 +184,7 @@ std::string bundle_manifest(const Subject& subject, std::string_view bundle_dige
   annotations["dev.sigstore.bundle.content"] = "dsse-envelope";
   annotations["dev.sigstore.bundle.predicateType"] = std::string(kCosignSignPredicateType);
   annotations["org.opencontainers.image.created"] =
-      created.empty() ? now_rfc3339() : std::string(created);
+      created.empty() ? now_rfc3339_utc() : std::string(created);
   manifest["subject"] = descriptor(subject.media_type, subject.size, subject.digest);
   manifest["artifactType"] = std::string(kBundleMediaType);
   return gojson::marshal(manifest);

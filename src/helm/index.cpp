@@ -6,15 +6,16 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "helm/loader.hpp"
 #include "base/digest.hpp"
 #include "base/error.hpp"
 #include "base/file.hpp"
+#include "base/json_limits.hpp"
+#include "base/time.hpp"
 #include "gocompat/gojson.hpp"
 #include "gocompat/goyaml.hpp"
-#include "base/json_limits.hpp"
 #include "gocompat/semver.hpp"
 #include "gocompat/yamlconv.hpp"
+#include "helm/loader.hpp"
 
 namespace ch::helm {
 
@@ -92,24 +93,7 @@ std::string url_join(const std::string& base, const std::string& file) {
 std::string now_rfc3339_nano() {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
-  std::tm tm{};
-  localtime_r(&ts.tv_sec, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::string out = buf;
-  if (ts.tv_nsec != 0) {
-    char frac[16];
-    std::snprintf(frac, sizeof frac, ".%09ld", ts.tv_nsec);
-    std::string f = frac;
-    while (f.back() == '0') f.pop_back();
-    out += f;
-  }
-  long offset = tm.tm_gmtoff;
-  if (offset == 0) return out + "Z";
-  char sign = offset < 0 ? '-' : '+';
-  offset = offset < 0 ? -offset : offset;
-  std::snprintf(buf, sizeof buf, "%c%02ld:%02ld", sign, offset / 3600, (offset % 3600) / 60);
-  return out + buf;
+  return rfc3339_local(ts.tv_sec, ts.tv_nsec);
 }
 
 IndexFile IndexFile::parse(std::string_view text, std::string_view source) {

@@ -21,21 +21,6 @@ std::string trim_space(const std::string& s) {
 
 }  // namespace
 
-std::string rfc3339_local(std::int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::string out = buf;
-  long offset = tm.tm_gmtoff;
-  if (offset == 0) return out + "Z";
-  char sign = offset < 0 ? '-' : '+';
-  offset = offset < 0 ? -offset : offset;
-  std::snprintf(buf, sizeof buf, "%c%02ld:%02ld", sign, offset / 3600, (offset % 3600) / 60);
-  return out + buf;
-}
-
 std::map<std::string, std::string> helm_annotations(const helm::Metadata& metadata,
                                                     const std::string& created) {
   std::map<std::string, std::string> a;

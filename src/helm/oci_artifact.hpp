@@ -33,7 +33,4 @@ ChartArtifact build_chart_artifact(const Metadata& metadata, const oci::Descript
 std::map<std::string, std::string> helm_annotations(const Metadata& metadata,
                                                     const std::string& created);
 
-// Go's time.Format(time.RFC3339) of a Unix time in the local time zone.
-std::string rfc3339_local(std::int64_t unix_seconds);
-
 }  // namespace ch::helm

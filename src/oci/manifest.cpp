@@ -4,8 +4,9 @@
 
 #include "base/digest.hpp"
 #include "base/error.hpp"
-#include "gocompat/gojson.hpp"
 #include "base/json_limits.hpp"
+#include "gocompat/gojson.hpp"
+#include "oci/media_types.hpp"
 
 namespace ch::oci {
 
@@ -96,6 +97,52 @@ std::vector<Descriptor> parse_index(std::string_view json) {
   for (size_t i = 0; i < it->size(); ++i)
     out.push_back(descriptor_of((*it)[i], "manifests[" + std::to_string(i) + "]"));
   return out;
+}
+
+Pushed parse_pushed(std::string_view json, std::string_view content_type) {
+  auto doc = json_depth_within(json) ? nlohmann::json::parse(json, nullptr, false)
+                                     : nlohmann::json(nlohmann::json::value_t::discarded);
+  if (doc.is_discarded()) invalid("not JSON");
+  if (!doc.is_object()) invalid("not a JSON object");
+  Pushed p;
+  p.media_type = std::string(content_type);
+  if (doc.contains("mediaType")) {
+    if (!doc["mediaType"].is_string()) invalid("mediaType is not a string");
+    std::string field = doc["mediaType"].get<std::string>();
+    if (!content_type.empty() && content_type != field)
+      invalid("mediaType " + field + " does not match Content-Type " + std::string(content_type));
+    p.media_type = field;
+  }
+  if (p.media_type.empty()) invalid("no media type (Content-Type or mediaType)");
+  if (!doc.contains("schemaVersion") || doc["schemaVersion"] != 2)
+    invalid("schemaVersion must be 2");
+  const bool image = p.media_type == kImageManifest || p.media_type == kDockerManifest;
+  p.index = p.media_type == kImageIndex || p.media_type == kDockerManifestList;
+  if (!image && !p.index) invalid("unsupported manifest media type " + p.media_type);
+  if (image) {
+    if (!doc.contains("config")) invalid("config missing");
+    p.config = descriptor_of(doc["config"], "config");
+    if (!doc.contains("layers") || !doc["layers"].is_array()) invalid("layers missing");
+    for (size_t i = 0; i < doc["layers"].size(); ++i) {
+      const auto& l = doc["layers"][i];
+      Descriptor d = descriptor_of(l, "layers[" + std::to_string(i) + "]");
+      bool foreign = l.contains("urls") && d.media_type.find("foreign") != std::string::npos;
+      if (!foreign) p.layers.push_back(std::move(d));
+    }
+    p.artifact_type = p.config->media_type;
+  } else {
+    if (!doc.contains("manifests") || !doc["manifests"].is_array()) invalid("manifests missing");
+    for (size_t i = 0; i < doc["manifests"].size(); ++i)
+      p.manifests.push_back(
+          descriptor_of(doc["manifests"][i], "manifests[" + std::to_string(i) + "]"));
+  }
+  if (doc.contains("artifactType")) {
+    if (!doc["artifactType"].is_string()) invalid("artifactType is not a string");
+    p.artifact_type = doc["artifactType"].get<std::string>();
+  }
+  if (doc.contains("subject")) p.subject = descriptor_of(doc["subject"], "subject");
+  p.annotations = annotations_of(doc, "manifest");
+  return p;
 }
 
 std::string helm_manifest_json(const Descriptor& config, const std::vector<Descriptor>& layers,

@@ -22,6 +22,7 @@
 #include "base/error.hpp"
 #include "base/file.hpp"
 #include "base/random.hpp"
+#include "base/time.hpp"
 #include "server/http/server.hpp"
 #include "server/metrics.hpp"
 #include "server/store/blob_store.hpp"
@@ -52,15 +53,6 @@ class RootLock {
  private:
   int fd_ = -1;
 };
-
-std::string now_clf() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%d/%b/%Y:%H:%M:%S +0000", &tm);
-  return buf;
-}
 
 }  // namespace
 
@@ -147,8 +139,8 @@ Service::Service(ServiceOptions options) : impl_(std::make_unique<Impl>(std::mov
                                   seconds);
     if (impl->options.access_log)
       std::cerr << fmt::format("{} - - [{}] \"{} {} HTTP/1.1\" {} {} {:.6f}\n", req.remote,
-                               now_clf(), req.method.substr(0, 16), req.target.substr(0, 2048),
-                               status, out, seconds);
+                               clf_utc(std::time(nullptr)), req.method.substr(0, 16),
+                               req.target.substr(0, 2048), status, out, seconds);
   };
   impl_->server = std::make_unique<http::Server>(
       so, [impl](http::Exchange& ex) { return impl->router.handle(ex); });

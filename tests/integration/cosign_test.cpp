@@ -48,22 +48,7 @@ class CosignBase : public ::testing::Test {
       host_ = "127.0.0.1:" + std::to_string(port);
       return;
     }
-    host_ = "127.0.0.1:" + std::to_string(testing::free_port());
-    testing::write(w() / "dist.yml",
-                   "version: 0.1\nlog:\n  level: error\nstorage:\n  delete:\n    enabled: true\n"
-                   "  filesystem:\n    rootdirectory: " +
-                       (w() / "dist").string() + "\nhttp:\n  addr: " + host_ + "\n");
-    server_ = std::make_unique<testing::Process>(
-        std::vector<std::string>{"/usr/bin/docker-registry", "serve", (w() / "dist.yml").string()});
-    bool up = false;
-    for (int i = 0; i < 200 && !up; ++i) {
-      try {
-        up = http_.request("GET", "http://" + host_ + "/v2/").status != 0;
-      } catch (const std::exception&) {
-      }
-      if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ASSERT_TRUE(up) << "docker-registry did not start: " << server_->stderr_text();
+    server_ = testing::start_docker_registry(w().string(), &host_, true);
   }
 
   std::map<std::string, std::string> env() const {

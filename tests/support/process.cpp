@@ -172,19 +172,43 @@ std::unique_ptr<Process> start_nginx(const std::string& root, const std::string&
   }
   auto nginx = std::make_unique<Process>(
       std::vector<std::string>{"/usr/sbin/nginx", "-p", work, "-c", conf, "-g", "daemon off;"});
-  for (int i = 0; i < 200; ++i) {
+  wait_for_port(*nginx, *port, "nginx");
+  return nginx;
+}
+
+void wait_for_port(Process& process, int port, const std::string& what) {
+  for (int i = 0; i < 400; ++i) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(*port));
+    addr.sin_port = htons(static_cast<uint16_t>(port));
     bool up = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     ::close(fd);
-    if (up) return nginx;
-    if (!nginx->running()) throw std::runtime_error("nginx exited: " + nginx->stderr_text());
+    if (up) return;
+    if (!process.running()) throw std::runtime_error(what + " exited: " + process.stderr_text());
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
-  throw std::runtime_error("nginx did not start: " + nginx->stderr_text());
+  throw std::runtime_error(what + " did not start: " + process.stderr_text());
+}
+
+std::unique_ptr<Process> start_docker_registry(const std::string& work, std::string* host,
+                                               bool delete_enabled) {
+  int port = free_port();
+  *host = "127.0.0.1:" + std::to_string(port);
+  std::string conf = work + "/dist.yml";
+  std::string text = "version: 0.1\nlog:\n  level: error\nstorage:\n" +
+                     std::string(delete_enabled ? "  delete:\n    enabled: true\n" : "") +
+                     "  filesystem:\n    rootdirectory: " + work +
+                     "/dist\nhttp:\n  addr: " + *host + "\n";
+  if (FILE* f = std::fopen(conf.c_str(), "w")) {
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+  }
+  auto registry = std::make_unique<Process>(
+      std::vector<std::string>{"/usr/bin/docker-registry", "serve", conf});
+  wait_for_port(*registry, port, "docker-registry");
+  return registry;
 }
 
 }  // namespace ch::testing

@@ -52,6 +52,16 @@ std::unique_ptr<Process> start_server(const std::string& binary, const std::stri
 std::unique_ptr<Process> start_nginx(const std::string& root, const std::string& work, int* port,
                                      const std::string& htpasswd = {});
 
+// Debian's docker-registry (CNCF distribution 2.8) on a free loopback port (*host =
+// "127.0.0.1:<port>"), its config and storage under `work`; returns once it accepts
+// connections.
+std::unique_ptr<Process> start_docker_registry(const std::string& work, std::string* host,
+                                               bool delete_enabled = false);
+
+// Waits until `port` on 127.0.0.1 accepts connections; throws when `process` exits first or
+// after 10 s.
+void wait_for_port(Process& process, int port, const std::string& what);
+
 // A loopback TCP port nothing listens on right now (the kernel's choice), for peers such as
 // docker-registry that cannot bind port 0 and report it.
 int free_port();

@@ -14,9 +14,10 @@
 #include "actions/push.hpp"
 #include "actions/registry_chart.hpp"
 #include "actions/search.hpp"
-#include "helm/oci_artifact.hpp"
-#include "client/transport.hpp"
 #include "base/error.hpp"
+#include "base/time.hpp"
+#include "client/transport.hpp"
+#include "helm/oci_artifact.hpp"
 #include "oci/manifest.hpp"
 
 namespace ch {
@@ -92,13 +93,13 @@ TEST(Push, CreatedTimeInTheLocalZone) {
   std::string saved = old != nullptr ? old : "";
   setenv("TZ", "UTC", 1);
   tzset();
-  EXPECT_EQ(helm::rfc3339_local(1714557600), "2024-05-01T10:00:00Z");
+  EXPECT_EQ(rfc3339_local(1714557600), "2024-05-01T10:00:00Z");
   setenv("TZ", "Europe/Berlin", 1);
   tzset();
-  EXPECT_EQ(helm::rfc3339_local(1714557600), "2024-05-01T12:00:00+02:00");
+  EXPECT_EQ(rfc3339_local(1714557600), "2024-05-01T12:00:00+02:00");
   setenv("TZ", "America/St_Johns", 1);
   tzset();
-  EXPECT_EQ(helm::rfc3339_local(1714557600), "2024-05-01T07:30:00-02:30");
+  EXPECT_EQ(rfc3339_local(1714557600), "2024-05-01T07:30:00-02:30");
   if (old != nullptr)
     setenv("TZ", saved.c_str(), 1);
   else

@@ -427,7 +427,11 @@ TEST_F(BlobStoreTest, ConcurrentDistinctUploadsAndReads) {
 const std::int64_t kStart = 1'700'000'000;
 
 Descriptor desc(const std::string& content, std::string media_type = "application/octet-stream") {
-  return Descriptor{std::move(media_type), digest_of(content), content.size()};
+  return Descriptor{std::move(media_type),
+                    digest_of(content).str(),
+                    static_cast<std::int64_t>(content.size()),
+                    "",
+                    {}};
 }
 
 // A manifest with real bytes (the store checks that the digest is theirs).
@@ -444,7 +448,7 @@ Manifest make_manifest(const std::string& repo, std::vector<Descriptor> blobs,
   j["mediaType"] = m.media_type;
   auto descriptor_json = [](const Descriptor& d) {
     return nlohmann::ordered_json{
-        {"mediaType", d.media_type}, {"digest", d.digest.str()}, {"size", d.size}};
+        {"mediaType", d.media_type}, {"digest", d.digest}, {"size", d.size}};
   };
   for (const auto& b : blobs) j["layers"].push_back(descriptor_json(b));
   for (const auto& c : children) j["manifests"].push_back(descriptor_json(c));
@@ -462,11 +466,12 @@ Manifest make_manifest(const std::string& repo, std::vector<Descriptor> blobs,
 }
 
 Descriptor desc_of(const Manifest& m) {
-  return Descriptor{m.media_type, m.digest, m.bytes.size()};
+  return Descriptor{
+      m.media_type, m.digest.str(), static_cast<std::int64_t>(m.bytes.size()), "", {}};
 }
 
 std::string describe(const Descriptor& d) {
-  return d.media_type + "|" + d.digest.str() + "|" + std::to_string(d.size);
+  return d.media_type + "|" + d.digest + "|" + std::to_string(d.size);
 }
 
 // Every field, so two manifests compare equal only when all fields do.
@@ -554,7 +559,7 @@ TEST_F(MetaTest, PutManifestStoresEveryFieldAndIsIdempotent) {
   push(m, {"extra"});
   EXPECT_EQ(tags("r"), (std::vector<std::string>{"1.0.0", "extra", "latest"}));
   EXPECT_EQ(describe(*meta->get_manifest("r", m.digest)), describe(m));
-  EXPECT_EQ(meta->referrers("r", desc("some subject").digest, {}).size(), 1u);
+  EXPECT_EQ(meta->referrers("r", Digest::parse(desc("some subject").digest), {}).size(), 1u);
 }
 
 TEST_F(MetaTest, PutManifestChecksItsDigestAndInputs) {
@@ -582,15 +587,15 @@ TEST_F(MetaTest, MissingReferencesRejectTheManifestAndChangeNothing) {
                          {desc_of(child_elsewhere)});
   auto result = meta->put_manifest(m, {"stable", "new"});
   ASSERT_EQ(result.missing.size(), 3u);
-  EXPECT_EQ(result.missing[0], missing_layer.digest);  // reported once, in order
-  EXPECT_EQ(result.missing[1], foreign_layer.digest);
+  EXPECT_EQ(result.missing[0].str(), missing_layer.digest);  // reported once, in order
+  EXPECT_EQ(result.missing[1].str(), foreign_layer.digest);
   EXPECT_EQ(result.missing[2], child_elsewhere.digest);
   auto check = [&] {
     EXPECT_FALSE(meta->get_manifest("r", m.digest));
     EXPECT_EQ(meta->resolve_tag("r", "stable"), old.digest);
     EXPECT_FALSE(meta->resolve_tag("r", "new"));
     EXPECT_EQ(tags("r"), std::vector<std::string>{"stable"});
-    EXPECT_FALSE(meta->blob_in_repo("r", foreign_layer.digest));
+    EXPECT_FALSE(meta->blob_in_repo("r", Digest::parse(foreign_layer.digest)));
   };
   check();
   reopen();
@@ -718,7 +723,7 @@ TEST_F(MetaTest, ReferrersWithArtifactTypeFilter) {
 
   auto digests = [&](const std::vector<std::string>& filter) {
     std::set<std::string> out;
-    for (const auto& m : meta->referrers("r", subject_desc.digest, filter)) {
+    for (const auto& m : meta->referrers("r", Digest::parse(subject_desc.digest), filter)) {
       EXPECT_EQ(m.repository, "r");
       out.insert(m.digest.str());
     }
@@ -730,11 +735,11 @@ TEST_F(MetaTest, ReferrersWithArtifactTypeFilter) {
   EXPECT_EQ(digests({"application/vnd.sig", "application/vnd.sbom"}),
             (std::set<std::string>{sig.digest.str(), sbom.digest.str()}));
   EXPECT_TRUE(digests({"application/unknown"}).empty());
-  auto full = meta->referrers("r", subject_desc.digest, {"application/vnd.sbom"});
+  auto full = meta->referrers("r", Digest::parse(subject_desc.digest), {"application/vnd.sbom"});
   ASSERT_EQ(full.size(), 1u);
   EXPECT_EQ(describe(full[0]), describe(sbom));  // annotations etc. for the index
   EXPECT_TRUE(meta->referrers("r", digest_of("nothing"), {}).empty());
-  EXPECT_TRUE(meta->referrers("unknown", subject_desc.digest, {}).empty());
+  EXPECT_TRUE(meta->referrers("unknown", Digest::parse(subject_desc.digest), {}).empty());
 
   EXPECT_TRUE(meta->delete_manifest("r", sig.digest));
   EXPECT_EQ(digests({}), (std::set<std::string>{sbom.digest.str(), untyped.digest.str()}));
@@ -1048,7 +1053,8 @@ TEST_F(MetaTest, ConcurrentWritersAndReadersStayConsistent) {
         auto got = meta->get_manifest(m.repository, m.digest);
         if (got) {
           EXPECT_EQ(describe(*got), describe(m));
-          for (const auto& b : got->blobs) EXPECT_TRUE(meta->blob_in_repo(m.repository, b.digest));
+          for (const auto& b : got->blobs)
+            EXPECT_TRUE(meta->blob_in_repo(m.repository, Digest::parse(b.digest)));
         }
         out << m.digest.str() << (got ? " present\n" : " absent\n");
       }
@@ -1109,7 +1115,8 @@ TEST_F(MetaTest, KilledWriterLeavesAConsistentDatabase) {
     ASSERT_TRUE(m) << t;
     EXPECT_EQ(digest_of(m->bytes), *d);
     ASSERT_EQ(m->blobs.size(), 2u);  // the references went in with the manifest
-    for (const auto& b : m->blobs) EXPECT_TRUE(meta->blob_in_repo("crash", b.digest));
+    for (const auto& b : m->blobs)
+      EXPECT_TRUE(meta->blob_in_repo("crash", Digest::parse(b.digest)));
     ++checked;
   }
   EXPECT_GT(checked, 0);

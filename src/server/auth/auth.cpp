@@ -10,6 +10,7 @@
 #include "base/digest.hpp"
 #include "base/error.hpp"
 #include "base/random.hpp"
+#include "base/time.hpp"
 #include "server/auth/access.hpp"
 #include "server/auth/htpasswd.hpp"
 #include "server/auth/jwt.hpp"
@@ -32,15 +33,6 @@ std::int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string rfc3339(std::int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 // A quoted-string of RFC 7230.
@@ -478,7 +470,7 @@ TokenReply Authenticator::token(std::string_view method,
   body["access_token"] = access_token;
   if (post) body["scope"] = join_scopes(granted);
   body["expires_in"] = c.token_ttl.count();
-  body["issued_at"] = rfc3339(now);
+  body["issued_at"] = rfc3339_utc(now);
   if (!refresh_token.empty()) body["refresh_token"] = refresh_token;
   TokenReply reply;
   reply.body = body.dump(-1, ' ', false, json::error_handler_t::replace);

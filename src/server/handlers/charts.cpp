@@ -17,12 +17,13 @@
 #include <unordered_map>
 #include <utility>
 
+#include "base/error.hpp"
+#include "base/json_limits.hpp"
+#include "base/time.hpp"
+#include "gocompat/goyaml.hpp"
+#include "gocompat/semver.hpp"
 #include "helm/loader.hpp"
 #include "helm/oci_artifact.hpp"
-#include "base/error.hpp"
-#include "gocompat/goyaml.hpp"
-#include "base/json_limits.hpp"
-#include "gocompat/semver.hpp"
 #include "oci/media_types.hpp"
 #include "oci/reference.hpp"
 #include "server/handlers/context.hpp"
@@ -41,15 +42,6 @@ using json = nlohmann::json;
 using ojson = nlohmann::ordered_json;
 
 constexpr std::size_t kMaxUpload = 110 * 1024 * 1024;
-
-std::string now_rfc3339_utc() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 http::Response json_response(int status, const json& body) {
   http::Response r;
@@ -372,7 +364,7 @@ boost::asio::awaitable<void> upload(Context& ctx, http::Exchange& ex, const std:
   std::optional<oci::Descriptor> prov;
   if (!got.prov.empty()) prov = store_blob(ctx, repository, got.prov, oci::kHelmProvenanceLayer);
   helm::ChartArtifact artifact =
-      helm::build_chart_artifact(meta, layer, prov, helm::rfc3339_local(std::time(nullptr)));
+      helm::build_chart_artifact(meta, layer, prov, rfc3339_local(std::time(nullptr)));
   store_blob(ctx, repository, artifact.config, oci::kHelmConfig);
   store::Manifest m =
       parse_manifest(repository, artifact.manifest, std::string(oci::kImageManifest));
@@ -510,20 +502,13 @@ std::string chart_info(Context& ctx, const store::Manifest& m) {
   for (size_t i = 1; i < m.blobs.size(); ++i) {
     if (m.blobs[i].media_type == oci::kHelmChartLayer ||
         (layer.empty() && m.blobs[i].media_type == oci::kLegacyChartLayer))
-      layer = m.blobs[i].digest.str();
-    if (m.blobs[i].media_type == oci::kHelmProvenanceLayer) prov = m.blobs[i].digest.str();
+      layer = m.blobs[i].digest;
+    if (m.blobs[i].media_type == oci::kHelmProvenanceLayer) prov = m.blobs[i].digest;
   }
   if (layer.empty()) return {};
-  auto file = ctx.blobs.open(config.digest);
-  if (!file) return {};  // put_manifest reports it as missing
-  std::string bytes(file->size(), '\0');
-  std::size_t got = 0;
-  while (got < bytes.size()) {
-    ssize_t n =
-        ::pread(file->fd(), bytes.data() + got, bytes.size() - got, static_cast<off_t>(got));
-    if (n <= 0) return {};
-    got += static_cast<std::size_t>(n);
-  }
+  auto read = ctx.blobs.read(Digest::parse(config.digest), 4 * 1024 * 1024);
+  if (!read) return {};  // put_manifest reports it as missing
+  const std::string& bytes = *read;
   json entry;
   try {
     entry = parse_untrusted_json(bytes);

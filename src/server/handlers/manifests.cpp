@@ -31,23 +31,6 @@ std::string strip_params(std::string ct) {
   return ct;
 }
 
-store::Descriptor descriptor(const json& d, const char* where) {
-  if (!d.is_object()) invalid(std::string(where) + " is not an object");
-  if (!d.contains("mediaType") || !d["mediaType"].is_string())
-    invalid(std::string(where) + ".mediaType missing");
-  if (!d.contains("digest") || !d["digest"].is_string())
-    invalid(std::string(where) + ".digest missing");
-  if (!d.contains("size") || !d["size"].is_number_integer() || d["size"].get<std::int64_t>() < 0)
-    invalid(std::string(where) + ".size missing or negative");
-  store::Descriptor out;
-  out.media_type = d["mediaType"].get<std::string>();
-  if (!Digest::is_valid(d["digest"].get<std::string>()))
-    invalid(std::string(where) + ".digest is malformed");
-  out.digest = Digest::parse(d["digest"].get<std::string>());
-  out.size = d["size"].get<std::uint64_t>();
-  return out;
-}
-
 Awaitable get(Context& ctx, http::Exchange& ex, const std::string& name, const std::string& ref) {
   const auto& req = ex.request();
   std::optional<Digest> digest;
@@ -128,8 +111,9 @@ Awaitable put(Context& ctx, http::Exchange& ex, const std::string& name, const s
   // A descriptor must state its blob's true size, or the manifest could never be pulled
   // (clients verify sizes).
   for (const store::Descriptor& d : m.blobs)
-    if (auto stored = ctx.blobs.size_of(d.digest); stored && *stored != d.size)
-      invalid("size of " + d.digest.str() + " is " + std::to_string(*stored) + ", not " +
+    if (auto stored = ctx.blobs.size_of(Digest::parse(d.digest));
+        stored && *stored != static_cast<std::uint64_t>(d.size))
+      invalid("size of " + d.digest + " is " + std::to_string(*stored) + ", not " +
               std::to_string(d.size));
   m.chart = chart_info(ctx, m);
   auto result = ctx.meta.put_manifest(m, tags);
@@ -147,7 +131,7 @@ Awaitable put(Context& ctx, http::Exchange& ex, const std::string& name, const s
   r.headers.emplace("Location", "/v2/" + name + "/manifests/" + m.digest.str());
   r.headers.emplace("Docker-Content-Digest", m.digest.str());
   r.headers.emplace("Content-Length", "0");
-  if (m.subject) r.headers.emplace("OCI-Subject", m.subject->digest.str());
+  if (m.subject) r.headers.emplace("OCI-Subject", m.subject->digest);
   if (!req.params("tag").empty()) {
     std::string joined;
     for (const auto& t : tags) joined += (joined.empty() ? "" : ",") + t;
@@ -179,59 +163,25 @@ Awaitable remove(Context& ctx, http::Exchange& ex, const std::string& name,
 
 store::Manifest parse_manifest(const std::string& name, const std::string& bytes,
                                std::string content_type) {
-  json doc;
+  oci::Pushed p;
   try {
-    doc = parse_untrusted_json(bytes);
+    p = oci::parse_pushed(bytes, content_type);
   } catch (const Error& e) {
-    invalid(e.what());
+    std::string why = e.what();
+    constexpr std::string_view kPrefix = "invalid manifest: ";
+    if (why.rfind(kPrefix, 0) == 0) why.erase(0, kPrefix.size());
+    invalid(why);
   }
-  if (!doc.is_object()) invalid("not a JSON object");
-  std::string media_type = content_type;
-  if (doc.contains("mediaType")) {
-    if (!doc["mediaType"].is_string()) invalid("mediaType is not a string");
-    std::string field = doc["mediaType"].get<std::string>();
-    if (!content_type.empty() && content_type != field)
-      invalid("mediaType " + field + " does not match Content-Type " + content_type);
-    media_type = field;
-  }
-  if (media_type.empty()) invalid("no media type (Content-Type or mediaType)");
-  if (!doc.contains("schemaVersion") || doc["schemaVersion"] != 2)
-    invalid("schemaVersion must be 2");
-
   store::Manifest m;
   m.repository = name;
-  m.media_type = media_type;
+  m.media_type = p.media_type;
   m.bytes = bytes;
-  const bool image = media_type == oci::kImageManifest || media_type == oci::kDockerManifest;
-  const bool index = media_type == oci::kImageIndex || media_type == oci::kDockerManifestList;
-  if (!image && !index) invalid("unsupported manifest media type " + media_type);
-  if (image) {
-    if (!doc.contains("config")) invalid("config missing");
-    m.blobs.push_back(descriptor(doc["config"], "config"));
-    if (!doc.contains("layers") || !doc["layers"].is_array()) invalid("layers missing");
-    for (const auto& l : doc["layers"]) {
-      auto d = descriptor(l, "layers[]");
-      // Foreign (non-distributable) layers live elsewhere.
-      bool foreign = l.contains("urls") && d.media_type.find("foreign") != std::string::npos;
-      if (!foreign) m.blobs.push_back(d);
-    }
-    m.artifact_type = m.blobs.front().media_type;
-  } else {
-    if (!doc.contains("manifests") || !doc["manifests"].is_array()) invalid("manifests missing");
-    for (const auto& c : doc["manifests"]) m.manifests.push_back(descriptor(c, "manifests[]"));
-  }
-  if (doc.contains("artifactType")) {
-    if (!doc["artifactType"].is_string()) invalid("artifactType is not a string");
-    m.artifact_type = doc["artifactType"].get<std::string>();
-  }
-  if (doc.contains("subject")) m.subject = descriptor(doc["subject"], "subject");
-  if (doc.contains("annotations")) {
-    if (!doc["annotations"].is_object()) invalid("annotations is not an object");
-    for (auto it = doc["annotations"].begin(); it != doc["annotations"].end(); ++it) {
-      if (!it.value().is_string()) invalid("annotation values must be strings");
-      m.annotations[it.key()] = it.value();
-    }
-  }
+  if (p.config) m.blobs.push_back(std::move(*p.config));
+  for (auto& l : p.layers) m.blobs.push_back(std::move(l));
+  m.manifests = std::move(p.manifests);
+  m.subject = std::move(p.subject);
+  m.artifact_type = std::move(p.artifact_type);
+  for (const auto& [k, v] : p.annotations) m.annotations[k] = v;
   return m;
 }
 

@@ -18,19 +18,8 @@ namespace {
 constexpr std::uint64_t kMaxSignatureBlob = 1 << 20;  // payloads and bundles are a few KiB
 constexpr std::size_t kMaxSignaturesTried = 64;       // per manifest and policy check
 
-// A small blob's bytes, or nullopt when missing or larger than the limit.
 std::optional<std::string> read_small_blob(Context& ctx, const Digest& d) {
-  auto file = ctx.blobs.open(d);
-  if (!file || file->size() > kMaxSignatureBlob) return std::nullopt;
-  std::string data(file->size(), '\0');
-  std::size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n =
-        ::pread(file->fd(), data.data() + done, data.size() - done, static_cast<off_t>(done));
-    if (n <= 0) return std::nullopt;
-    done += static_cast<std::size_t>(n);
-  }
-  return data;
+  return ctx.blobs.read(d, kMaxSignatureBlob);
 }
 
 // The bundle referrers of `digest`: from the referrers API's store, and from a referrers
@@ -42,7 +31,7 @@ std::vector<store::Manifest> bundle_referrers(Context& ctx, const std::string& r
   if (auto index = ctx.meta.resolve_tag(repository, cosign::referrers_tag(digest.str()))) {
     if (auto m = ctx.meta.get_manifest(repository, *index)) {
       for (const auto& child : m->manifests) {
-        auto c = ctx.meta.get_manifest(repository, child.digest);
+        auto c = ctx.meta.get_manifest(repository, Digest::parse(child.digest));
         if (c && c->artifact_type == cosign::kBundleMediaType) out.push_back(std::move(*c));
       }
     }
@@ -91,7 +80,7 @@ std::optional<std::string> check_bundles(Context& ctx, const std::string& reposi
   for (const auto& r : referrers) {
     for (const auto& layer : r.blobs) {
       if (layer.media_type != cosign::kBundleMediaType) continue;
-      auto bundle = read_small_blob(ctx, layer.digest);
+      auto bundle = read_small_blob(ctx, Digest::parse(layer.digest));
       if (!bundle) continue;
       for (const auto& key : keys) {
         try {

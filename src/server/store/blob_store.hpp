@@ -73,6 +73,10 @@ class BlobStore {
   virtual ~BlobStore() = default;
   virtual std::optional<std::uint64_t> size_of(const Digest& d) = 0;
   virtual std::optional<BlobFile> open(const Digest& d) = 0;
+  // A small blob's bytes (a config, a signature payload), or nullopt when it is missing or
+  // larger than `max_bytes`. The default reads what open() gives; an object-store backend
+  // GETs it.
+  virtual std::optional<std::string> read(const Digest& d, std::uint64_t max_bytes);
   // Starts a new upload session `id` (a fresh random uuid chosen by the caller) hashing
   // with `algorithm`.
   virtual std::unique_ptr<Upload> start_upload(const std::string& id,

@@ -36,6 +36,20 @@ BlobFile::~BlobFile() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+std::optional<std::string> BlobStore::read(const Digest& d, std::uint64_t max_bytes) {
+  auto file = open(d);
+  if (!file || file->size() > max_bytes) return std::nullopt;
+  std::string data(file->size(), '\0');
+  std::size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n =
+        ::pread(file->fd(), data.data() + done, data.size() - done, static_cast<off_t>(done));
+    if (n <= 0) return std::nullopt;
+    done += static_cast<std::size_t>(n);
+  }
+  return data;
+}
+
 namespace {
 
 namespace stdfs = std::filesystem;

@@ -15,14 +15,12 @@
 #include <vector>
 
 #include "base/digest.hpp"
+#include "oci/manifest.hpp"
 
 namespace ch::server::store {
 
-struct Descriptor {
-  std::string media_type;
-  Digest digest;
-  std::uint64_t size = 0;
-};
+// The one descriptor model of client and server (oci/manifest.hpp).
+using Descriptor = oci::Descriptor;
 
 // A manifest as stored: the exact bytes and what the API needs from them.
 struct Manifest {

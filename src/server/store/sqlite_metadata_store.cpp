@@ -341,7 +341,7 @@ struct Mirror {
   void add_manifest(std::shared_ptr<const Manifest> m) {
     auto& r = repos[m->repository];
     std::string digest = m->digest.str();
-    if (m->subject) r.referrers[m->subject->digest.str()].insert(digest);
+    if (m->subject) r.referrers[m->subject->digest].insert(digest);
     r.manifests[digest] = std::move(m);
   }
 
@@ -351,7 +351,7 @@ struct Mirror {
     auto it = r->manifests.find(digest);
     if (it == r->manifests.end()) return;
     if (const auto& subject = it->second->subject) {
-      auto ref = r->referrers.find(subject->digest.str());
+      auto ref = r->referrers.find(subject->digest);
       if (ref != r->referrers.end()) {
         ref->second.erase(digest);
         if (ref->second.empty()) r->referrers.erase(ref);
@@ -492,9 +492,9 @@ class SqliteMetadataStore final : public MetadataStore {
       if (!q.step() && reported.insert(d.str()).second) result.missing.push_back(d);
     };
     for (const auto& b : m.blobs)
-      check(b.digest, "SELECT 1 FROM blob_links WHERE repo = ?1 AND digest = ?2");
+      check(Digest::parse(b.digest), "SELECT 1 FROM blob_links WHERE repo = ?1 AND digest = ?2");
     for (const auto& c : m.manifests)
-      check(c.digest, "SELECT 1 FROM manifests WHERE repo = ?1 AND digest = ?2");
+      check(Digest::parse(c.digest), "SELECT 1 FROM manifests WHERE repo = ?1 AND digest = ?2");
     if (!result.missing.empty()) return result;  // rolls back: nothing changed
 
     ensure_repo(repo, now);
@@ -636,7 +636,7 @@ class SqliteMetadataStore final : public MetadataStore {
         // A referrers-schema index lists the referrers it stands for.
         auto index = r.manifests.find(it->second.str());
         if (index != r.manifests.end())
-          for (const auto& child : index->second->manifests) doom(child.digest.str());
+          for (const auto& child : index->second->manifests) doom(child.digest);
       }
     }
   }
@@ -797,8 +797,7 @@ class SqliteMetadataStore final : public MetadataStore {
         man->media_type = q.str(2);
         man->bytes = q.str(3);
         if (!q.is_null(4)) {
-          man->subject =
-              Descriptor{q.str(5), stored_digest(q.str(4)), static_cast<std::uint64_t>(q.i64(6))};
+          man->subject = Descriptor{q.str(5), stored_digest(q.str(4)).str(), q.i64(6), "", {}};
         }
         man->artifact_type = q.str(7);
         try {
@@ -819,7 +818,7 @@ class SqliteMetadataStore final : public MetadataStore {
       while (q.step()) {
         auto it = manifests.find({q.str(0), q.str(1)});
         if (it == manifests.end()) continue;  // impossible with foreign keys on
-        Descriptor d{q.str(4), stored_digest(q.str(3)), static_cast<std::uint64_t>(q.i64(5))};
+        Descriptor d{q.str(4), stored_digest(q.str(3)).str(), q.i64(5), "", {}};
         (q.str(2) == "blob" ? it->second->blobs : it->second->manifests).push_back(std::move(d));
       }
     }
@@ -859,8 +858,8 @@ class SqliteMetadataStore final : public MetadataStore {
               "pushed_at, chart) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)");
       q.text(m.repository).text(digest).text(m.media_type).blob(m.bytes);
       if (m.subject) {
-        check_digest(m.subject->digest);
-        q.text(m.subject->digest.str())
+        check_digest(Digest::parse(m.subject->digest));
+        q.text(m.subject->digest)
             .text(m.subject->media_type)
             .integer(static_cast<std::int64_t>(m.subject->size));
       } else {
@@ -879,7 +878,7 @@ class SqliteMetadataStore final : public MetadataStore {
             .text(digest)
             .text(kind)
             .integer(position++)
-            .text(d.digest.str())
+            .text(d.digest)
             .text(d.media_type)
             .integer(static_cast<std::int64_t>(d.size))
             .run();
