@@ -12,24 +12,24 @@
 #include <set>
 #include <thread>
 
-#include "actions/registry_chart.hpp"
 #include "actions/repo.hpp"
 #include "actions/table.hpp"
 #include "actions/verify.hpp"
-#include "helm/archive.hpp"
-#include "helm/loader.hpp"
-#include "helm/provenance.hpp"
 #include "base/digest.hpp"
 #include "base/error.hpp"
 #include "base/file.hpp"
+#include "base/parallel.hpp"
+#include "client/chart_resolver.hpp"
 #include "gocompat/gojson.hpp"
 #include "gocompat/gomatch.hpp"
-#include "helm/helmpath.hpp"
-#include "base/parallel.hpp"
 #include "gocompat/semver.hpp"
-#include "oci/reference.hpp"
+#include "helm/archive.hpp"
+#include "helm/helmpath.hpp"
 #include "helm/index.hpp"
+#include "helm/loader.hpp"
+#include "helm/provenance.hpp"
 #include "helm/repositories.hpp"
+#include "oci/reference.hpp"
 
 namespace ch::actions {
 
@@ -244,8 +244,8 @@ helm::IndexFile cached_index(const Context& c, const std::string& repo_name) {
 
 // Helm's resolver.Resolve.
 std::vector<helm::Dependency> resolve(const Context& c, client::RegistryClient& registry,
-                                       const std::vector<helm::Dependency>& reqs,
-                                       const std::map<std::string, std::string>& names) {
+                                      const std::vector<helm::Dependency>& reqs,
+                                      const std::map<std::string, std::string>& names) {
   std::vector<helm::Dependency> locked(reqs.size());
   std::vector<std::string> missing(reqs.size());
   std::vector<std::vector<std::string>> skipped(reqs.size());  // tags that are not charts
@@ -297,10 +297,10 @@ std::vector<helm::Dependency> resolve(const Context& c, client::RegistryClient& 
         // The highest matching tag that holds a chart: images sharing the repository are
         // passed over (Helm would lock the image's version and fail to download it).
         std::vector<std::string> matching;
-        for (const std::string& v : chart_versions(list.tags))
+        for (const std::string& v : client::chart_versions(list.tags))
           if (constraints[i].check(semver::Version::parse_strict(v))) matching.push_back(v);
-        ChartChoice choice =
-            choose_chart(registry, ref.registry, ref.repository, matching, list.charts);
+        client::ChartChoice choice =
+            client::choose_chart(registry, ref.registry, ref.repository, matching, list.charts);
         for (const std::string& s : choice.skipped)
           skipped[i].push_back("Warning: skipping " + s + " (dependency \"" + d.name + "\")\n");
         if (!choice.version) return note_missing();
@@ -434,9 +434,9 @@ void download_all(const Context& c, client::RegistryClient& registry,
       if (is_oci(dep.repository)) {
         oci::Reference ref = oci::Reference::parse(trim_slash(dep.repository) + "/" + dep.name +
                                                    ":" + oci::version_to_tag(dep.version));
-        FetchOptions fetch_options;
+        client::FetchOptions fetch_options;
         fetch_options.want_prov = c.options.verify;
-        FetchedChart fetched = fetch_chart(registry, ref, fetch_options);
+        client::FetchedChart fetched = client::fetch_chart(registry, ref, fetch_options);
         registry_lines[j] =
             "Pulled: " + fetched.printed_ref + "\nDigest: " + fetched.manifest_digest + "\n";
         std::string file = dep.name + "-" + dep.version + ".tgz";

@@ -3,10 +3,10 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "actions/registry_chart.hpp"
 #include "base/error.hpp"
 #include "base/file.hpp"
 #include "base/json_limits.hpp"
+#include "client/chart_resolver.hpp"
 #include "helm/loader.hpp"
 #include "helm/provenance.hpp"
 
@@ -57,12 +57,13 @@ PullResult pull_chart(const PullOptions& options) {
   std::vector<cosign::PublicKey> signature_keys;
   if (!options.signature_keys.empty()) signature_keys = load_public_keys(options.signature_keys);
   client::RegistryClient client(options.client);
-  ResolvedChart resolved = resolve_chart(client, options.url, options.version, options.devel);
-  FetchOptions fetch_options;
+  client::ResolvedChart resolved =
+      client::resolve_chart(client, options.url, options.version, options.devel);
+  client::FetchOptions fetch_options;
   fetch_options.root = resolved.manifest ? &*resolved.manifest : nullptr;
   fetch_options.want_prov = options.prov || options.verify;
   fetch_options.progress = options.progress;
-  FetchedChart fetched = fetch_chart(client, resolved.ref, fetch_options);
+  client::FetchedChart fetched = client::fetch_chart(client, resolved.ref, fetch_options);
 
   PullResult result;
   result.skipped_tags = resolved.warnings;

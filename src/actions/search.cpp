@@ -8,13 +8,13 @@
 #include <optional>
 #include <thread>
 
-#include "actions/registry_chart.hpp"
 #include "actions/table.hpp"
 #include "base/error.hpp"
-#include "gocompat/gojson.hpp"
-#include "gocompat/goyaml.hpp"
 #include "base/json_limits.hpp"
 #include "base/parallel.hpp"
+#include "client/chart_resolver.hpp"
+#include "gocompat/gojson.hpp"
+#include "gocompat/goyaml.hpp"
 #include "gocompat/semver.hpp"
 #include "oci/manifest.hpp"
 #include "oci/media_types.hpp"
@@ -54,7 +54,7 @@ std::vector<SearchEntry> search_charts(const SearchOptions& options) {
       throw Error(ErrorCode::kNotFound, "no chart found at " + options.url);
     std::vector<client::TagList> tags(under.size());
     parallel_for(under.size(), options.parallelism,
-                       [&](size_t i) { tags[i] = client.list_tags_with_charts(host, under[i]); });
+                 [&](size_t i) { tags[i] = client.list_tags_with_charts(host, under[i]); });
     for (size_t i = 0; i < under.size(); ++i) repos.emplace_back(under[i], std::move(tags[i]));
   }
 
@@ -72,7 +72,7 @@ std::vector<SearchEntry> search_charts(const SearchOptions& options) {
   std::vector<Job> jobs;
   for (const auto& [repository, list] : repos) {
     std::vector<std::string> matching;
-    for (const std::string& v : chart_versions(list.tags)) {
+    for (const std::string& v : client::chart_versions(list.tags)) {
       if (!constraints.check(semver::Version::parse_strict(v))) continue;
       if (list.charts && !list.charts->count(oci::version_to_tag(v))) continue;
       if (options.all_versions)

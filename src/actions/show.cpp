@@ -2,9 +2,9 @@
 
 #include <filesystem>
 
-#include "actions/registry_chart.hpp"
-#include "helm/loader.hpp"
 #include "base/file.hpp"
+#include "client/chart_resolver.hpp"
+#include "helm/loader.hpp"
 
 namespace ch::actions {
 
@@ -70,10 +70,11 @@ std::string show_local(const std::string& path, ShowFormat format) {
 
 RemoteShowResult show_remote(const RemoteShowOptions& options, ShowFormat format) {
   client::RegistryClient client(options.client);
-  ResolvedChart resolved = resolve_chart(client, options.url, options.version, options.devel);
-  FetchOptions fetch_options;
+  client::ResolvedChart resolved =
+      client::resolve_chart(client, options.url, options.version, options.devel);
+  client::FetchOptions fetch_options;
   fetch_options.root = resolved.manifest ? &*resolved.manifest : nullptr;
-  FetchedChart fetched = fetch_chart(client, resolved.ref, fetch_options);
+  client::FetchedChart fetched = client::fetch_chart(client, resolved.ref, fetch_options);
   RemoteShowResult result;
   result.skipped_tags = resolved.warnings;
   result.printed_ref = fetched.printed_ref;

@@ -8,7 +8,7 @@
 #include <iostream>
 #include <mutex>
 
-#include "actions/registry_chart.hpp"
+#include "client/chart_resolver.hpp"
 
 namespace ch::cli {
 
@@ -66,7 +66,7 @@ void print_ref_lines(const std::string& verb, const std::string& ref, const std:
   end_progress();
   std::cerr << verb << ": " << ref << "\n"
             << "Digest: " << digest << "\n";
-  if (underscore) std::cerr << ref << " contains an underscore.\n" << actions::underscore_note();
+  if (underscore) std::cerr << ref << " contains an underscore.\n" << client::underscore_note();
 }
 
 }  // namespace ch::cli

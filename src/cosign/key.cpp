@@ -13,6 +13,7 @@
 #include "base/base64.hpp"
 #include "base/error.hpp"
 #include "base/json_limits.hpp"
+#include "base/openssl.hpp"
 
 namespace ch::cosign {
 
@@ -29,29 +30,18 @@ constexpr std::uint64_t kMaxScryptR = 32;
 constexpr std::uint64_t kMaxScryptP = 16;
 constexpr std::uint64_t kMaxScryptMemory = std::uint64_t{1} << 30;
 
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
 struct Pkcs8Free {
   void operator()(PKCS8_PRIV_KEY_INFO* p) const { PKCS8_PRIV_KEY_INFO_free(p); }
 };
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+using ossl::MdCtxPtr;
+using ossl::PkeyPtr;
 
 [[noreturn]] void invalid(const std::string& message) {
   throw Error(ErrorCode::kInvalidArgument, message);
 }
 
 std::string openssl_error() {
-  unsigned long e = ERR_get_error();
-  ERR_clear_error();
-  if (e == 0) return "unknown OpenSSL error";
-  char buf[256];
-  ERR_error_string_n(e, buf, sizeof buf);
-  return buf;
+  return ossl::last_error();
 }
 
 // Wipes a buffer that held a secret when it goes out of scope.

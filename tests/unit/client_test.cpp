@@ -12,10 +12,10 @@
 #include <thread>
 
 #include "actions/push.hpp"
-#include "actions/registry_chart.hpp"
 #include "actions/search.hpp"
 #include "base/error.hpp"
 #include "base/time.hpp"
+#include "client/chart_resolver.hpp"
 #include "client/transport.hpp"
 #include "helm/oci_artifact.hpp"
 #include "oci/manifest.hpp"
@@ -108,8 +108,8 @@ TEST(Push, CreatedTimeInTheLocalZone) {
 }
 
 TEST(Resolve, TagsBecomeVersionsHighestFirst) {
-  EXPECT_EQ(actions::chart_versions({"1.0.0", "latest", "v2.0.0", "1.2", "2.0.0-rc.1",
-                                     "1.10.0_build.5", "01.0.0", "1.9.0"}),
+  EXPECT_EQ(client::chart_versions({"1.0.0", "latest", "v2.0.0", "1.2", "2.0.0-rc.1",
+                                    "1.10.0_build.5", "01.0.0", "1.9.0"}),
             (std::vector<std::string>{"2.0.0-rc.1", "1.10.0+build.5", "1.9.0", "1.0.0"}));
 }
 

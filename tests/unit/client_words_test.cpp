@@ -4,9 +4,9 @@
 // exact version naming an image).
 #include <gtest/gtest.h>
 
-#include "actions/registry_chart.hpp"
-#include "client/registry_client.hpp"
 #include "base/error.hpp"
+#include "client/chart_resolver.hpp"
+#include "client/registry_client.hpp"
 
 namespace ch {
 namespace {
@@ -70,20 +70,20 @@ std::string image_manifest(const std::string& config_type, const std::string& ex
 
 TEST(NonChartDescription, SaysWhatATagHolds) {
   const std::string oci = "application/vnd.oci.image.manifest.v1+json";
-  EXPECT_EQ(actions::non_chart_description(
+  EXPECT_EQ(client::non_chart_description(
                 manifest(image_manifest("application/vnd.cncf.helm.config.v1+json"), oci)),
             "");
-  EXPECT_EQ(actions::non_chart_description(
+  EXPECT_EQ(client::non_chart_description(
                 manifest(image_manifest("application/vnd.oci.image.config.v1+json"), oci)),
             "a container image (application/vnd.oci.image.config.v1+json)");
   // The media type from the document when the registry's Content-Type says nothing useful.
   EXPECT_EQ(
-      actions::non_chart_description(manifest(
+      client::non_chart_description(manifest(
           image_manifest("application/vnd.docker.container.image.v1+json",
                          R"("mediaType":"application/vnd.docker.distribution.manifest.v2+json",)"),
           "application/json")),
       "a container image (application/vnd.docker.container.image.v1+json)");
-  EXPECT_EQ(actions::non_chart_description(
+  EXPECT_EQ(client::non_chart_description(
                 manifest(image_manifest("application/vnd.oci.empty.v1+json",
                                         R"("artifactType":"application/vnd.example.sbom",)"),
                          oci)),
@@ -92,24 +92,24 @@ TEST(NonChartDescription, SaysWhatATagHolds) {
   std::string child =
       R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:)" +
       std::string(64, 'b') + R"(","size":10)";
-  EXPECT_EQ(actions::non_chart_description(
+  EXPECT_EQ(client::non_chart_description(
                 manifest(R"({"schemaVersion":2,"manifests":[)" + child +
                              R"(,"platform":{"architecture":"arm64","os":"linux"}}]})",
                          index_type)),
             "a multi-platform container image (application/vnd.oci.image.index.v1+json)");
   // An index without platforms (or only buildx's unknown/unknown attestations) may hold a
   // chart: only its children can tell.
-  EXPECT_EQ(actions::non_chart_description(
+  EXPECT_EQ(client::non_chart_description(
                 manifest(R"({"schemaVersion":2,"manifests":[)" + child + "}]}", index_type)),
             "");
-  EXPECT_EQ(actions::non_chart_description(
+  EXPECT_EQ(client::non_chart_description(
                 manifest(R"({"schemaVersion":2,"manifests":[)" + child +
                              R"(,"platform":{"architecture":"unknown","os":"unknown"}}]})",
                          index_type)),
             "");
-  EXPECT_EQ(actions::non_chart_description(manifest("hello", "text/plain")),
+  EXPECT_EQ(client::non_chart_description(manifest("hello", "text/plain")),
             "content of type text/plain");
-  EXPECT_EQ(actions::non_chart_description(manifest("{\"schemaVersion\":2,\"config\":7}", oci)),
+  EXPECT_EQ(client::non_chart_description(manifest("{\"schemaVersion\":2,\"config\":7}", oci)),
             "an invalid manifest (application/vnd.oci.image.manifest.v1+json)");
 }
 

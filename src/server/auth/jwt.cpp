@@ -19,6 +19,7 @@
 #include "base/error.hpp"
 #include "base/file.hpp"
 #include "base/json_limits.hpp"
+#include "base/openssl.hpp"
 
 namespace ch::server::auth {
 
@@ -30,34 +31,14 @@ constexpr size_t kCoordBytes = 32;            // P-256
 constexpr size_t kMaxTokenBytes = 64 * 1024;  // far above any token we issue
 constexpr std::uint64_t kMaxKeyFileBytes = 1 << 20;
 
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-struct SigFree {
-  void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
-};
-struct BnFree {
-  void operator()(BIGNUM* b) const { BN_free(b); }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
-using BioPtr = std::unique_ptr<BIO, BioFree>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
-using SigPtr = std::unique_ptr<ECDSA_SIG, SigFree>;
-using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
+using ossl::BioPtr;
+using ossl::BnPtr;
+using ossl::MdCtxPtr;
+using ossl::PkeyPtr;
+using ossl::SigPtr;
 
 std::string openssl_error() {
-  unsigned long e = ERR_get_error();
-  ERR_clear_error();
-  if (e == 0) return "unknown OpenSSL error";
-  char buf[256];
-  ERR_error_string_n(e, buf, sizeof buf);
-  return buf;
+  return ossl::last_error();
 }
 
 [[noreturn]] void invalid_token(const std::string& why) {

@@ -1,4 +1,4 @@
-#include "actions/registry_chart.hpp"
+#include "client/chart_resolver.hpp"
 
 #include <algorithm>
 #include <future>
@@ -7,13 +7,13 @@
 #include "base/digest.hpp"
 #include "base/error.hpp"
 #include "base/file.hpp"
-#include "helm/helmpath.hpp"
 #include "base/json_limits.hpp"
 #include "gocompat/semver.hpp"
+#include "helm/helmpath.hpp"
 #include "oci/manifest.hpp"
 #include "oci/media_types.hpp"
 
-namespace ch::actions {
+namespace ch::client {
 
 namespace {
 
@@ -77,9 +77,9 @@ std::filesystem::path fallback_cache() {
 
 // The blob's file in the content cache, downloaded (and verified) unless a verified copy
 // is already there.
-std::filesystem::path cached_blob(client::RegistryClient& client, const oci::Reference& ref,
+std::filesystem::path cached_blob(RegistryClient& client, const oci::Reference& ref,
                                   const oci::Descriptor& blob, const std::string& suffix,
-                                  const client::ProgressFn& progress) {
+                                  const ProgressFn& progress) {
   Digest digest = Digest::parse(blob.digest);
   std::filesystem::path dir = content_cache_dir() / digest.hex.substr(0, 2);
   std::error_code ec;
@@ -122,7 +122,7 @@ void select_from(const oci::Manifest& m, Selected& out) {
   }
 }
 
-std::string detect_media_type(const client::FetchedManifest& m) {
+std::string detect_media_type(const FetchedManifest& m) {
   if (!m.media_type.empty() && m.media_type != "application/json" &&
       m.media_type != "application/octet-stream" && m.media_type != "text/plain")
     return m.media_type;
@@ -165,7 +165,7 @@ bool lists_platforms(const std::string& index_bytes) {
 
 // For an index that does not show platforms: does one of its image manifests hold a chart?
 // (What fetch_chart would then find.)
-bool index_holds_chart(client::RegistryClient& client, const std::string& host,
+bool index_holds_chart(RegistryClient& client, const std::string& host,
                        const std::string& repository, const std::string& index_bytes) {
   std::vector<oci::Descriptor> children;
   try {
@@ -176,7 +176,7 @@ bool index_holds_chart(client::RegistryClient& client, const std::string& host,
   for (const oci::Descriptor& child : children) {
     if (child.artifact_type == oci::kHelmConfig) return true;
     if (child.media_type != oci::kImageManifest) continue;
-    client::FetchedManifest m = client.get_manifest(host, repository, child.digest);
+    FetchedManifest m = client.get_manifest(host, repository, child.digest);
     if (detect_media_type(m) == oci::kImageManifest && non_chart_description(m).empty())
       return true;
   }
@@ -191,7 +191,7 @@ std::string join_lines(const std::vector<std::string>& lines) {
 
 }  // namespace
 
-std::string non_chart_description(const client::FetchedManifest& manifest) {
+std::string non_chart_description(const FetchedManifest& manifest) {
   std::string type = detect_media_type(manifest);
   if (is_index_type(type))
     return lists_platforms(manifest.bytes) ? "a multi-platform container image (" + type + ")"
@@ -213,7 +213,7 @@ std::string non_chart_description(const client::FetchedManifest& manifest) {
   return "an OCI artifact (" + (m.artifact_type.empty() ? config : m.artifact_type) + ")";
 }
 
-ChartChoice choose_chart(client::RegistryClient& client, const std::string& host,
+ChartChoice choose_chart(RegistryClient& client, const std::string& host,
                          const std::string& repository, const std::vector<std::string>& candidates,
                          const std::optional<std::set<std::string>>& chart_tags) {
   ChartChoice out;
@@ -228,7 +228,7 @@ ChartChoice choose_chart(client::RegistryClient& client, const std::string& host
                             ": the registry's tag list does not mark it as a Helm chart");
       continue;
     }
-    client::FetchedManifest m = client.get_manifest(host, repository, tag);
+    FetchedManifest m = client.get_manifest(host, repository, tag);
     std::string holds = non_chart_description(m);
     if (holds.empty() && is_index_type(detect_media_type(m)) &&
         !index_holds_chart(client, host, repository, m.bytes))
@@ -266,8 +266,8 @@ std::vector<std::string> chart_versions(const std::vector<std::string>& tags) {
   return out;
 }
 
-ResolvedChart resolve_chart(client::RegistryClient& client, const std::string& url,
-                            std::string version, bool devel) {
+ResolvedChart resolve_chart(RegistryClient& client, const std::string& url, std::string version,
+                            bool devel) {
   oci::Reference ref = oci::Reference::parse(url);
   if (devel && version.empty()) version = ">0.0.0-0";
   if (version.empty()) {
@@ -298,7 +298,7 @@ ResolvedChart resolve_chart(client::RegistryClient& client, const std::string& u
     ref.tag = oci::version_to_tag(version);
     return {ref, version, {}, {}};
   }
-  client::TagList list = client.list_tags_with_charts(ref.registry, ref.repository);
+  TagList list = client.list_tags_with_charts(ref.registry, ref.repository);
   std::vector<std::string> versions = chart_versions(list.tags);
   if (versions.empty())
     throw Error(ErrorCode::kNotFound,
@@ -326,11 +326,11 @@ ResolvedChart resolve_chart(client::RegistryClient& client, const std::string& u
   return out;
 }
 
-FetchedChart fetch_chart(client::RegistryClient& client, const oci::Reference& ref,
+FetchedChart fetch_chart(RegistryClient& client, const oci::Reference& ref,
                          const FetchOptions& options) {
   const std::string& host = ref.registry;
   const std::string& repository = ref.repository;
-  client::FetchedManifest root =
+  FetchedManifest root =
       options.root != nullptr
           ? *options.root
           : client.get_manifest(host, repository, ref.digest.empty() ? ref.tag : ref.digest);
@@ -344,7 +344,7 @@ FetchedChart fetch_chart(client::RegistryClient& client, const oci::Reference& r
   if (type == oci::kImageIndex) {
     for (const oci::Descriptor& child : oci::parse_index(root.bytes)) {
       if (child.media_type != oci::kImageManifest) continue;
-      client::FetchedManifest m = client.get_manifest(host, repository, child.digest);
+      FetchedManifest m = client.get_manifest(host, repository, child.digest);
       select_from(oci::parse_manifest(m.bytes), selected);
       ++manifests_seen;
     }
@@ -405,4 +405,4 @@ FetchedChart fetch_chart(client::RegistryClient& client, const oci::Reference& r
   return out;
 }
 
-}  // namespace ch::actions
+}  // namespace ch::client

@@ -14,7 +14,7 @@
 #include "client/registry_client.hpp"
 #include "oci/reference.hpp"
 
-namespace ch::actions {
+namespace ch::client {
 
 // Where a chart was found: the reference to fetch (tag in '_' form, or a digest: then no
 // tag, so that "Pulled:" shows repo@digest as Helm 4 does).
@@ -90,4 +90,4 @@ std::string underscore_note();
 // The content cache directory ($HELM_CONTENT_CACHE or <cache home>/content).
 std::filesystem::path content_cache_dir();
 
-}  // namespace ch::actions
+}  // namespace ch::client
