@@ -14,6 +14,7 @@
 #include "base/file.hpp"
 #include "helm_tools.hpp"
 #include "process.hpp"
+#include "tar_writer.hpp"
 #include "testing.hpp"
 
 namespace ch {
@@ -42,33 +43,10 @@ const std::string kChartYamlBomb = "apiVersion: v2\nname: cbomb\nversion: 0.1.0\
 
 // ---- Archives written byte by byte ---------------------------------------------------------
 
-std::string tar_header(const std::string& name, size_t size, char type = '0') {
-  std::string h(512, '\0');
-  h.replace(0, name.size(), name);
-  auto octal = [&](size_t off, size_t len, unsigned long long v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%0*llo", static_cast<int>(len - 1), v);
-    h.replace(off, len - 1, buf);
-  };
-  octal(100, 8, 0644);
-  octal(108, 8, 0);
-  octal(116, 8, 0);
-  octal(124, 12, size);
-  octal(136, 12, 1700000000);
-  h.replace(148, 8, "        ");
-  h[156] = type;
-  h.replace(257, 6, std::string("ustar\0", 6));
-  h.replace(263, 2, "00");
-  unsigned sum = 0;
-  for (unsigned char c : h) sum += c;
-  char chk[8];
-  std::snprintf(chk, sizeof chk, "%06o", sum);
-  h.replace(148, 7, std::string(chk, 6) + '\0');
-  return h;
-}
+using testing::tar_header;
 
 std::string tar_file(const std::string& name, const std::string& data) {
-  return tar_header(name, data.size()) + data + std::string((512 - data.size() % 512) % 512, '\0');
+  return tar_header(name, data.size()) + testing::tar_padded(data);
 }
 
 // Gzips what `produce(sink)` hands to sink, a piece at a time.

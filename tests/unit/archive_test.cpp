@@ -1,12 +1,13 @@
+// Tests of helm/archive.cpp: charts written as `helm package` writes them (order, headers, mtimes).
 #include "helm/archive.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <gtest/gtest.h>
 
-#include "helm/loader.hpp"
 #include "base/error.hpp"
 #include "base/file.hpp"
+#include "helm/loader.hpp"
 #include "testing.hpp"
 
 namespace ch::helm {

@@ -1,3 +1,4 @@
+// Tests of base/digest.cpp: sha256/sha512 digests, their parsing, and verifying sinks.
 #include "base/digest.hpp"
 
 #include <gtest/gtest.h>
@@ -110,43 +111,6 @@ TEST(VerifyingSink, RejectsMismatchShortAndLong) {
     VerifyingSink v(Digest::parse(kAbc256), nullptr, 3);
     EXPECT_THROW(v.write("abcd"), Error);
   }
-}
-
-TEST(AtomicFile, NothingLeftWithoutCommit) {
-  fs::TempDir dir;
-  auto p = dir.path() / "out.txt";
-  {
-    fs::AtomicFile f(p);
-    f.write("partial");
-  }
-  EXPECT_FALSE(std::filesystem::exists(p));
-  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
-  fs::write_file_atomic(p, "whole");
-  EXPECT_EQ(testing::read(p), "whole");
-}
-
-TEST(AtomicFile, CopiesWholeFilesOrNothing) {
-  fs::TempDir dir;
-  // More than one 1 MiB piece, not a multiple of it.
-  std::string data;
-  for (int i = 0; data.size() < 3 * 1024 * 1024 + 17; ++i) data += std::to_string(i) + ",";
-  fs::write_file_atomic(dir.path() / "src", data);
-  fs::copy_file_atomic(dir.path() / "src", dir.path() / "dst");
-  EXPECT_EQ(testing::read(dir.path() / "dst"), data);
-  fs::copy_file_atomic(dir.path() / "src", dir.path() / "dst");  // replaces
-  EXPECT_EQ(testing::read(dir.path() / "dst"), data);
-  // A source that cannot be read: an error naming it, and nothing written.
-  try {
-    fs::copy_file_atomic(dir.path() / "missing", dir.path() / "out");
-    FAIL() << "no error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kIo);
-    EXPECT_EQ(std::string(e.what()), "cannot read " + (dir.path() / "missing").string());
-  }
-  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
-  EXPECT_THROW(fs::copy_file_atomic(dir.path(), dir.path() / "out"), Error);  // a directory
-  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
-  EXPECT_EQ(testing::list_files(dir.path()), (std::vector<std::string>{"dst", "src"}));
 }
 
 }  // namespace

@@ -1,3 +1,4 @@
+// Tests of gocompat/gomatch.cpp: Go's path.Match, row by row.
 #include "gocompat/gomatch.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// Tests of helm/helmignore.cpp: .helmignore rules as Helm applies them when loading a chart.
 #include "helm/helmignore.hpp"
 
 #include <gtest/gtest.h>

@@ -1,12 +1,26 @@
+// Tests of helm/metadata.cpp: Chart.yaml and Chart.lock read, validated and written as Helm.
 #include "helm/metadata.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <regex>
+#include <string>
+#include <string_view>
+
 #include "base/error.hpp"
 #include "gocompat/gojson.hpp"
+#include "regex_equivalence.hpp"
+
+// The alias matcher lives in metadata.cpp, outside any header; this is its declaration.
+namespace ch::helm::metadata_detail {
+bool is_valid_alias(std::string_view s);
+}
 
 namespace ch::helm {
 namespace {
+
+using testing::expect_same;
 
 Metadata parse(const std::string& yaml) {
   Metadata md;
@@ -127,6 +141,16 @@ TEST(Lock, RoundTrip) {
       lock.to_yaml(),
       "dependencies:\n- name: common\n  repository: oci://registry-1.docker.io/bitnamicharts\n"
       "  version: 2.13.3\ndigest: sha256:abc\ngenerated: \"2024-05-01T10:00:00.123456+02:00\"\n");
+}
+
+// The linear matcher against the regular expression it replaced.
+TEST(LinearMatchers, AliasEqualsRegex) {
+  const std::regex kAlias("^[a-zA-Z0-9_-]+$");
+  expect_same(kAlias, metadata_detail::is_valid_alias, "aZ09_-.@ /\x80", 4, 1, 50000, 40, SIZE_MAX,
+              1000);
+  // The input that overflowed std::regex's stack.
+  EXPECT_TRUE(metadata_detail::is_valid_alias(std::string(60000, 'a')));
+  EXPECT_FALSE(metadata_detail::is_valid_alias(std::string(60000, 'a') + "."));
 }
 
 }  // namespace

@@ -1,3 +1,4 @@
+// Tests of base/pgzip.cpp: parallel gzip, byte-identical whatever the threads.
 #include "base/pgzip.hpp"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// core/random: the shapes of the strings and that they differ from call to call.
+// Tests of base/random.cpp: the shapes of the strings and that they differ from call to call.
 #include "base/random.hpp"
 
 #include <gtest/gtest.h>

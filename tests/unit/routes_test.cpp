@@ -1,62 +1,21 @@
-// The hand-written matchers that replaced std::regex on client input: the router, the
-// repository/tag grammars, Content-Range and multipart. Each is compared with the regular
-// expression it replaced on many generated inputs (std::regex is fine here: the inputs are
-// short and ours), and checked on the inputs that used to crash or stall the server.
+// Tests of server/routes.cpp: the hand-written matchers that replaced std::regex on client
+// input (the router, Content-Range and multipart), each compared with the regular expression
+// it replaced on many generated inputs (std::regex is fine here: the inputs are short and
+// ours) and checked on the inputs that used to crash or stall the server. The repository and
+// tag grammars are tested in reference_test.cpp.
 #include <gtest/gtest.h>
 
 #include <random>
 #include <regex>
 
 #include "base/error.hpp"
-#include "oci/reference.hpp"
 #include "server/routes.hpp"
+#include "unit_helpers.hpp"
 
 namespace ch::server::handlers {
 namespace {
 
-std::string random_string(std::mt19937& rng, std::string_view alphabet, size_t max_len) {
-  std::uniform_int_distribution<size_t> len(0, max_len), pick(0, alphabet.size() - 1);
-  std::string s(len(rng), ' ');
-  for (auto& c : s) c = alphabet[pick(rng)];
-  return s;
-}
-
-TEST(ReferenceGrammar, RepositoryMatcherAgreesWithTheSpecRegex) {
-  const std::regex spec(
-      "^[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*)*$");
-  std::mt19937 rng(42);
-  int valid = 0;
-  for (int i = 0; i < 200000; ++i) {
-    std::string s = random_string(rng, "a0._-/A!", 12);
-    bool expected = std::regex_match(s, spec);
-    ASSERT_EQ(oci::valid_repository(s), expected) << "\"" << s << "\"";
-    valid += expected;
-  }
-  EXPECT_GT(valid, 1000);  // the generator reaches both answers
-  EXPECT_TRUE(oci::valid_repository("team/charts/my-app__x.y--z"));
-  EXPECT_FALSE(oci::valid_repository(std::string(256, 'a')));  // over distribution's limit
-  EXPECT_TRUE(oci::valid_repository(std::string(255, 'a')));
-}
-
-TEST(ReferenceGrammar, TagMatcherAgreesWithTheSpecRegex) {
-  const std::regex spec("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$");
-  std::mt19937 rng(7);
-  for (int i = 0; i < 100000; ++i) {
-    std::string s = random_string(rng, "aZ9_.-+!", 10);
-    ASSERT_EQ(oci::valid_tag(s), std::regex_match(s, spec)) << "\"" << s << "\"";
-  }
-  EXPECT_TRUE(oci::valid_tag(std::string(128, 'v')));
-  EXPECT_FALSE(oci::valid_tag(std::string(129, 'v')));
-}
-
-TEST(ReferenceGrammar, PathologicalNamesAreAnsweredAtOnce) {
-  // 2^n backtracking for the old regex; one pass now. A stall would hang the test.
-  for (size_t n : {22u, 40u, 200u, 100000u}) {
-    EXPECT_FALSE(oci::valid_repository(std::string(n, 'a') + "!"));
-    EXPECT_FALSE(oci::valid_repository(std::string(n / 2, 'a') + std::string(n / 2, '-') + "!"));
-  }
-  EXPECT_THROW(oci::Reference::parse("oci://h/" + std::string(34, 'a') + "!"), Error);
-}
+using ch::testing::random_string;
 
 // The router against the patterns it replaced, on paths built from route-ish pieces.
 TEST(Routes, AgreeWithTheFormerPatterns) {

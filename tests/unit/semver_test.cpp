@@ -1,5 +1,5 @@
-// Tests for core/semver: every expected value is what Masterminds/semver v3.3.0 (used by Helm
-// 3.17) does; many rows come from its own version_test.go and constraints_test.go tables.
+// Tests of gocompat/semver.cpp: every expected value is what Masterminds/semver v3.3.0 (used by
+// Helm 3.17) does; many rows come from its own version_test.go and constraints_test.go tables.
 #include "gocompat/semver.hpp"
 
 #include <gtest/gtest.h>

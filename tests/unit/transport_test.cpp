@@ -1,9 +1,11 @@
-// The transport's TLS trust: which anchors a handshake uses (Helm's choice: --ca-file alone,
-// none with --insecure-skip-tls-verify, else the system's, with Go's $SSL_CERT_FILE and
-// $SSL_CERT_DIR), and that they work when OpenSSL reads them lazily from a hashed directory —
-// against a real TLS server on loopback with a test CA made by the openssl CLI, client
-// certificates included. Also that a TLS attempt on a plain-HTTP port still reads as one (the
-// loopback fallback depends on it).
+// Tests of client/transport.cpp: TLS trust, redirects, error bodies, loopback hosts.
+// Which anchors a handshake uses (Helm's choice: --ca-file alone, none with
+// --insecure-skip-tls-verify, else the system's, with Go's $SSL_CERT_FILE and $SSL_CERT_DIR),
+// and that they work when OpenSSL reads them lazily from a hashed directory — against a real
+// TLS server on loopback with a test CA made by the openssl CLI, client certificates included.
+// Also that a TLS attempt on a plain-HTTP port still reads as one (the loopback fallback
+// depends on it), and the redirect rule (Authorization never follows a redirect to another
+// host) over real sockets.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -15,13 +17,14 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 
-#include "client/transport.hpp"
 #include "base/error.hpp"
 #include "base/file.hpp"
+#include "client/transport.hpp"
 #include "testing.hpp"
 
 namespace ch {
@@ -308,6 +311,126 @@ TEST_F(TransportTls, HandshakeWithAPlainHttpServerReadsAsOne) {
   plain.join();
   ::close(fd);
   EXPECT_TRUE(client::Transport::is_plain_http_answer(message)) << message;
+}
+
+// A one-shot HTTP server on a loopback port that answers every request with `reply` and
+// remembers the request heads it saw.
+class TinyServer {
+ public:
+  explicit TinyServer(std::string reply) : reply_(std::move(reply)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    ::listen(fd_, 8);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~TinyServer() {
+    stop_ = true;
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+  }
+  int port() const { return port_; }
+  std::string heads() {
+    std::lock_guard lock(mutex_);
+    return heads_;
+  }
+
+ private:
+  void serve() {
+    while (!stop_) {
+      int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      std::string head;
+      char buf[4096];
+      while (head.find("\r\n\r\n") == std::string::npos) {
+        ssize_t n = ::read(c, buf, sizeof buf);
+        if (n <= 0) break;
+        head.append(buf, static_cast<size_t>(n));
+      }
+      {
+        std::lock_guard lock(mutex_);
+        heads_ += head;
+      }
+      std::string r = reply_;
+      (void)!::write(c, r.data(), r.size());
+      ::close(c);
+    }
+  }
+  std::string reply_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  std::mutex mutex_;
+  std::string heads_;
+};
+
+TEST(Transport, AuthorizationDoesNotFollowARedirectToAnotherHost) {
+  TinyServer target("HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n\r\nblob");
+  TinyServer origin("HTTP/1.1 307 Temporary Redirect\r\nLocation: http://localhost:" +
+                    std::to_string(target.port()) +
+                    "/storage/blob\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  client::Transport transport({}, "charthouse-test");
+  client::Request request;
+  request.url = "http://127.0.0.1:" + std::to_string(origin.port()) + "/v2/r/blobs/sha256:x";
+  request.headers.emplace_back("Authorization", "Bearer secret-token");
+  std::string body;
+  request.sink = [&body](std::string_view chunk) { body.append(chunk); };
+  client::Response response = transport.send(request);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(body, "blob");
+  EXPECT_NE(origin.heads().find("Authorization: Bearer secret-token"), std::string::npos);
+  EXPECT_NE(target.heads().find("GET /storage/blob"), std::string::npos);
+  EXPECT_EQ(target.heads().find("Authorization"), std::string::npos) << target.heads();
+}
+
+TEST(Transport, ErrorBodiesDoNotReachTheSink) {
+  TinyServer s("HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found");
+  client::Transport transport({}, "charthouse-test");
+  client::Request request;
+  request.url = "http://127.0.0.1:" + std::to_string(s.port()) + "/x";
+  std::string body;
+  request.sink = [&body](std::string_view chunk) { body.append(chunk); };
+  client::Response response = transport.send(request);
+  EXPECT_EQ(response.status, 404);
+  EXPECT_EQ(body, "");
+  EXPECT_EQ(response.body, "not found");
+}
+
+TEST(Transport, UnreachableHostIsANetworkError) {
+  int port;
+  {
+    TinyServer s("");
+    port = s.port();
+  }  // closed: nothing listens there now
+  client::Transport transport({}, "charthouse-test");
+  client::Request request;
+  request.url = "http://127.0.0.1:" + std::to_string(port) + "/v2/";
+  try {
+    transport.send(request);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kNetwork);
+    EXPECT_NE(std::string(e.what()).find(request.url), std::string::npos) << e.what();
+  }
+}
+
+TEST(Transport, LoopbackHosts) {
+  EXPECT_TRUE(client::is_loopback_host("localhost:5000"));
+  EXPECT_TRUE(client::is_loopback_host("127.0.0.1"));
+  EXPECT_TRUE(client::is_loopback_host("127.1.2.3:80"));
+  EXPECT_TRUE(client::is_loopback_host("[::1]:5000"));
+  EXPECT_FALSE(client::is_loopback_host("ghcr.io"));
+  EXPECT_FALSE(client::is_loopback_host("localhost.evil.com"));
+  EXPECT_FALSE(client::is_loopback_host("10.0.0.1:5000"));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-// The HTTP server of `charthouse serve` over real loopback sockets: libcurl for ordinary
-// clients, raw sockets where the bytes on the wire matter (pipelining, HEAD, malformed
-// requests, Expect: 100-continue, connection closes).
+// Tests of server/http/server.cpp (and the connection code under it): the HTTP server of
+// `charthouse serve` over real loopback sockets: libcurl for ordinary clients, raw sockets where
+// the bytes on the wire matter (pipelining, HEAD, malformed requests, Expect: 100-continue,
+// connection closes).
 #include <utility>  // before Boost.Asio: its awaitable.hpp uses std::exchange
 
 #include <arpa/inet.h>
@@ -30,7 +31,6 @@
 #include "base/error.hpp"
 #include "base/file.hpp"
 #include "server/http/server.hpp"
-#include "server/http/url.hpp"
 #include "testing.hpp"
 
 namespace ch::server::http {
@@ -496,42 +496,6 @@ class RegistryHttpTest : public ::testing::Test {
 };
 
 // ---- tests ----
-
-TEST(RegistryHttpUrl, DecodesPathsAndQueries) {
-  EXPECT_EQ(percent_decode("a%20b+c%2F", false), "a b+c/");
-  EXPECT_EQ(percent_decode("a%20b+c", true), "a b c");
-  EXPECT_EQ(percent_decode("%zz", false), std::nullopt);
-  EXPECT_EQ(percent_decode("ab%4", false), std::nullopt);
-
-  auto t = parse_target("/v2/my%20repo/tags/list?n=10&last=a+b%2Bc&flag&x=1&x=2&bad=%zz&&");
-  ASSERT_TRUE(t);
-  EXPECT_EQ(t->path, "/v2/my repo/tags/list");
-  std::multimap<std::string, std::string> want{
-      {"n", "10"}, {"last", "a b+c"}, {"flag", ""}, {"x", "1"}, {"x", "2"}};
-  EXPECT_EQ(t->query, want);
-
-  auto abs = parse_target("http://example.com:5000/v2/?a=1");
-  ASSERT_TRUE(abs);
-  EXPECT_EQ(abs->path, "/v2/");
-  EXPECT_EQ(abs->query.count("a"), 1u);
-  EXPECT_EQ(parse_target("/a%zz"), std::nullopt);
-  EXPECT_EQ(parse_target("/a%00b"), std::nullopt);
-  EXPECT_EQ(parse_target("relative"), std::nullopt);
-}
-
-TEST(RegistryHttpUrl, FormBodiesDecodeAsQueries) {
-  // What `/token` receives from an OAuth2 client (Docker, Helm 3): '+' and %XX decoded,
-  // empty pairs skipped, pairs with a bad escape dropped as Go's url.ParseQuery does.
-  std::multimap<std::string, std::string> want{{"grant_type", "password"},
-                                               {"username", "al ice"},
-                                               {"password", "p&ss=w+rd"},
-                                               {"scope", "repository:a/b:pull"},
-                                               {"empty", ""}};
-  EXPECT_EQ(parse_query("grant_type=password&username=al+ice&password=p%26ss%3Dw%2Brd&&"
-                        "scope=repository%3Aa%2Fb%3Apull&empty&bad=%g1"),
-            want);
-  EXPECT_TRUE(parse_query("").empty());
-}
 
 TEST(RegistryHttpRequest, LooksUpHeadersCaseInsensitivelyAndParamsInOrder) {
   Request r;

@@ -1,9 +1,11 @@
-// Tests for the limits on what hostile YAML may cost (ch::yamlconv::parse: yaml.v2's alias
-// budget, self-containing anchors, nesting depth, document size, maps of many keys), for the
-// equivalence of the new event-based parse with the former YAML::Load + recursive conversion
-// on real charts, and for the linear matchers that replaced std::regex in chart metadata and
-// lint. Boundaries marked "helm 3.17.3" were found by bisecting `helm show values` of the same
-// documents with the real binary.
+// Tests of gocompat/yamlconv.cpp: YAML read as Helm reads it (yaml.v2 typing, Go strings of
+// scalars, FormatFloat) and the limits on what hostile YAML may cost: yaml.v2's alias budget,
+// self-containing anchors, nesting depth, document size, maps of many keys; and the
+// equivalence of the event-based parse with the former YAML::Load + recursive conversion on
+// real charts. Boundaries marked "helm 3.17.3" were found by bisecting `helm show values` of
+// the same documents with the real binary.
+#include "gocompat/yamlconv.hpp"
+
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -12,27 +14,15 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
-#include <random>
-#include <regex>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "helm/metadata.hpp"
 #include "base/error.hpp"
 #include "base/file.hpp"
 #include "gocompat/goyaml.hpp"
-#include "gocompat/yamlconv.hpp"
-
-// The matchers live in the .cpp files they serve; these are their definitions' declarations.
-namespace ch::helm::metadata_detail {
-bool is_valid_alias(std::string_view s);
-}
-namespace ch::helm::lint_detail {
-bool is_request_url(std::string_view s);
-bool is_email(std::string_view s);
-bool is_url(std::string_view s);
-}  // namespace ch::helm::lint_detail
+#include "helm/metadata.hpp"
 
 namespace ch::yamlconv {
 namespace {
@@ -457,126 +447,112 @@ TEST(YamlLimits, ChartYamlBombIsAChartError) {
   }
 }
 
+// ---- Typing and Go's spelling of scalars ------------------------------------------------------
+
+TEST(YamlConv, PlainScalarsAreTypedAsYamlV2TypesThem) {
+  json v = parse(
+      "t1: true\nt2: yes\nt3: On\nt4: Y\nf1: no\nf2: OFF\nf3: n\n"
+      "i1: 42\ni2: -0x1F\ni3: 0o17\ni4: 010\ni5: 0b101\ni6: 1_000\ni7: +7\n"
+      "x1: 1.5\nx2: 1e3\nx3: .5\nx4: -2.\n"
+      "n1: ~\nn2: null\nn3:\nn4: Null\n"
+      "s1: '42'\ns2: \"true\"\ns3: !!str 1.5\ns4: 2024-05-01\ns5: 1.2.3\ns6: 0x\ns7: yes please\n");
+  EXPECT_EQ(v.dump(),
+            R"({"t1":true,"t2":true,"t3":true,"t4":true,"f1":false,"f2":false,"f3":false,)"
+            R"("i1":42,"i2":-31,"i3":15,"i4":8,"i5":5,"i6":1000,"i7":7,)"
+            R"("x1":1.5,"x2":1000.0,"x3":0.5,"x4":-2.0,)"
+            R"("n1":null,"n2":null,"n3":null,"n4":null,)"
+            R"("s1":"42","s2":"true","s3":"1.5","s4":"2024-05-01","s5":"1.2.3","s6":"0x",)"
+            R"("s7":"yes please"})");
+  EXPECT_TRUE(v["i1"].is_number_integer());
+  EXPECT_TRUE(v["x2"].is_number_float());
+  // Special floats, map keys of other types (strings now), and an empty document.
+  json special = parse("a: .inf\nb: -.Inf\nc: .NaN\n1: one\ntrue: t\n0x10: h\n1.5: f\n");
+  EXPECT_TRUE(std::isinf(special["a"].get<double>()) && special["a"].get<double>() > 0);
+  EXPECT_TRUE(std::isinf(special["b"].get<double>()) && special["b"].get<double>() < 0);
+  EXPECT_TRUE(std::isnan(special["c"].get<double>()));
+  EXPECT_EQ(special["1"], "one");
+  EXPECT_EQ(special["true"], "t");
+  EXPECT_EQ(special["16"], "h");
+  EXPECT_EQ(special["1.5"], "f");
+  // A null key is refused, as sigs.k8s.io/yaml refuses it ("unsupported map key of type").
+  EXPECT_THROW(parse("~: n\n"), Error);
+  EXPECT_TRUE(parse("").is_null());
+  EXPECT_TRUE(parse("# comment only\n").is_null());
+  // Only the first document of a stream counts.
+  EXPECT_EQ(parse("--- 1\n--- 2\n"), json(1));
+}
+
+TEST(YamlConv, ScalarsBecomeTheStringsGoStringFieldsGet) {
+  auto go_string = [](const json& v) {
+    std::string out = "(unchanged)";
+    return scalar_to_go_string(v, &out) ? out : std::string("(none)");
+  };
+  // `version: 1.10` is the float 1.1 before it is a string: Helm reads "1.1".
+  EXPECT_EQ(go_string(parse("v: 1.10")["v"]), "1.1");
+  EXPECT_EQ(go_string(parse("v: 1.0")["v"]), "1");
+  EXPECT_EQ(go_string(parse("v: 010")["v"]), "8");
+  EXPECT_EQ(go_string(parse("v: 1e3")["v"]), "1000");
+  EXPECT_EQ(go_string(parse("v: 0.1")["v"]), "0.1");  // float32 shortest form
+  EXPECT_EQ(go_string(parse("v: 3.14159265358979")["v"]), "3.1415927");
+  EXPECT_EQ(go_string(parse("v: 16777217.0")["v"]), "1.6777216e+07");
+  EXPECT_EQ(go_string(json(true)), "true");
+  EXPECT_EQ(go_string(json(false)), "false");
+  EXPECT_EQ(go_string(json(-5)), "-5");
+  EXPECT_EQ(go_string(json(18446744073709551615ull)), "18446744073709551615");
+  EXPECT_EQ(go_string(json("text")), "text");
+  EXPECT_EQ(go_string(json(nullptr)), "(none)");
+  EXPECT_EQ(go_string(json::array()), "(none)");
+  EXPECT_EQ(go_string(json::object()), "(none)");
+}
+
+TEST(YamlConv, FormatFloatAsGoShortestG) {
+  // strconv.FormatFloat(f, 'g', -1, 64): the shortest digits that read back, in %e form when
+  // the exponent is < -4 or >= 6 (eprec 6 for the shortest form), with at least two exponent
+  // digits.
+  const std::pair<double, const char*> cases64[] = {
+      {0, "0"},
+      {1, "1"},
+      {-1.5, "-1.5"},
+      {100000, "100000"},
+      {123456, "123456"},
+      {1e6, "1e+06"},
+      {1234567, "1.234567e+06"},
+      {1.5e6, "1.5e+06"},
+      {0.0001, "0.0001"},
+      {0.00012, "0.00012"},
+      {0.00001, "1e-05"},
+      {1.234e-7, "1.234e-07"},
+      {1e21, "1e+21"},
+      {1e100, "1e+100"},
+      {0.1, "0.1"},
+      {1.0 / 3, "0.3333333333333333"},
+      {5e-324, "5e-324"},
+      {1.7976931348623157e308, "1.7976931348623157e+308"},
+  };
+  for (const auto& [f, want] : cases64) EXPECT_EQ(go_format_float(f, 64), want) << f;
+  EXPECT_EQ(go_format_float(-0.0, 64), "-0");
+  EXPECT_EQ(go_format_float(std::nan(""), 64), "NaN");
+  EXPECT_EQ(go_format_float(HUGE_VAL, 64), "+Inf");
+  EXPECT_EQ(go_format_float(-HUGE_VAL, 32), "-Inf");
+  // bits 32: the float32 nearest, in its own shortest form; past float32's range, ±Inf.
+  EXPECT_EQ(go_format_float(1.0 / 3, 32), "0.33333334");
+  EXPECT_EQ(go_format_float(0.1, 32), "0.1");
+  EXPECT_EQ(go_format_float(1e6, 32), "1e+06");
+  EXPECT_EQ(go_format_float(3.4e39, 32), "+Inf");
+  EXPECT_EQ(go_format_float(-3.4e39, 32), "-Inf");
+  EXPECT_EQ(go_format_float(1e-46, 32), "0");  // below float32's smallest denormal
+}
+
+TEST(YamlConv, TypeNamesAsHelmLintPrintsThem) {
+  json v = parse("s: x\nb: true\ni: 1\nf: 1.5\nn: ~\na: [1]\nm: {k: v}\n");
+  EXPECT_EQ(go_type_name(v["s"]), "string");
+  EXPECT_EQ(go_type_name(v["b"]), "bool");
+  EXPECT_EQ(go_type_name(v["i"]), "int");
+  EXPECT_EQ(go_type_name(v["f"]), "float64");
+  EXPECT_EQ(go_type_name(v["n"]), "<nil>");
+  EXPECT_EQ(go_type_name(v["a"]), "[]interface {}");
+  EXPECT_EQ(go_type_name(v["m"]), "map[string]interface {}");
+}
+
 }  // namespace
 }  // namespace ch::yamlconv
-
-// ---- Linear matchers against the regular expressions they replace --------------------------
-
-namespace ch::helm {
-namespace {
-
-// Random strings drawn from characters that matter to the patterns (and some that don't),
-// with pieces that make the accepting paths likely.
-class Strings {
- public:
-  explicit Strings(unsigned seed) : rng_(seed) {}
-
-  std::string next(size_t max_len) {
-    static const std::vector<std::string> kPieces = {
-        "http://",   "https://", "ftp://",
-        "ws://",     "wss://",   "mailto:",
-        "localhost", "user",     "user:pw@",
-        ":",         "@",        ".",
-        "..",        "-",        "_",
-        "/",         "?",        "#",
-        "[",         "]",        "::1",
-        "[::1]",     "example",  ".com",
-        "a-b",       "80",       "8080",
-        "123456",    "x",        "Z",
-        "9",         "+",        " ",
-        "\t",        "\n",       "\v",
-        "\f",        "\r",       std::string(1, '\0'),
-        "\x80",      "\xC3\xA9", "\xFF",
-        "!",         "~",        "'",
-        "`",         "{",        "|",
-        "}",         "=",        "^",
-        "%",         "$",        "&",
-        "*",         "a@b.c",
-    };
-    std::uniform_int_distribution<size_t> len(0, max_len);
-    std::uniform_int_distribution<size_t> piece(0, kPieces.size() - 1);
-    std::uniform_int_distribution<int> byte(0, 255);
-    std::uniform_int_distribution<int> coin(0, 3);
-    std::string s;
-    size_t n = len(rng_);
-    while (s.size() < n) {
-      if (coin(rng_) == 0)
-        s += static_cast<char>(byte(rng_));
-      else
-        s += kPieces[piece(rng_)];
-    }
-    return s;
-  }
-
- private:
-  std::mt19937 rng_;
-};
-
-// Every string of length <= max_len over `alphabet`.
-std::vector<std::string> all_strings(std::string_view alphabet, size_t max_len) {
-  std::vector<std::string> out = {""};
-  size_t from = 0;
-  for (size_t len = 1; len <= max_len; ++len) {
-    size_t to = out.size();
-    for (size_t i = from; i < to; ++i)
-      for (char c : alphabet) out.push_back(out[i] + c);
-    from = to;
-  }
-  return out;
-}
-
-template <typename Matcher>
-void expect_same(const std::regex& re, Matcher&& matcher, std::string_view alphabet,
-                 size_t exhaustive_len, unsigned seed, int random_count, size_t max_len,
-                 size_t regex_len_limit, int min_accepted) {
-  int accepted = 0;
-  int checked = 0;
-  auto check = [&](const std::string& s) {
-    bool want = s.size() < regex_len_limit && std::regex_match(s, re);
-    bool got = matcher(s);
-    EXPECT_EQ(got, want) << "input: \"" << s << "\" (" << s.size() << " bytes)";
-    accepted += want ? 1 : 0;
-    ++checked;
-  };
-  for (const auto& s : all_strings(alphabet, exhaustive_len)) check(s);
-  Strings gen(seed);
-  for (int i = 0; i < random_count; ++i) check(gen.next(max_len));
-  EXPECT_GE(accepted, min_accepted) << "of " << checked;
-}
-
-TEST(LinearMatchers, AliasEqualsRegex) {
-  const std::regex kAlias("^[a-zA-Z0-9_-]+$");
-  expect_same(kAlias, metadata_detail::is_valid_alias, "aZ09_-.@ /\x80", 4, 1, 50000, 40, SIZE_MAX,
-              1000);
-  // The input that overflowed std::regex's stack.
-  EXPECT_TRUE(metadata_detail::is_valid_alias(std::string(60000, 'a')));
-  EXPECT_FALSE(metadata_detail::is_valid_alias(std::string(60000, 'a') + "."));
-}
-
-TEST(LinearMatchers, RequestUrlEqualsRegex) {
-  const std::regex kUri(R"(^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*$)");
-  expect_same(kUri, lint_detail::is_request_url, "aZ9+.-: /\t\x80", 4, 2, 100000, 48, SIZE_MAX,
-              2000);
-  EXPECT_TRUE(lint_detail::is_request_url("https://" + std::string(100000, 'x')));
-}
-
-TEST(LinearMatchers, EmailEqualsRegex) {
-  const std::regex kEmail(
-      R"(^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*$)");
-  expect_same(kEmail, lint_detail::is_email, "a9.-@!_ ", 5, 3, 100000, 48, SIZE_MAX, 1000);
-  EXPECT_TRUE(lint_detail::is_email(std::string(100000, 'a') + "@example.com"));
-}
-
-TEST(LinearMatchers, UrlEqualsRegex) {
-  const std::regex kUrl(
-      R"(^((https?|ftp|wss?)://)?([^\s:@/]+(:[^\s@/]*)?@)?(localhost|\[[0-9A-Fa-f:.]+\]|([A-Za-z0-9\-_]+\.)+[A-Za-z0-9\-_]+)(:[0-9]{1,5})?([/?#][^\s]*)?$)");
-  expect_same(kUrl, lint_detail::is_url, "a.:@/[]1 ", 5, 4, 150000, 48, 2083, 2000);
-  // The 2083-byte bound of govalidator.IsURL.
-  std::string host = "example.com/" + std::string(2070, 'p');
-  EXPECT_EQ(host.size(), 2082u);
-  EXPECT_TRUE(lint_detail::is_url(host));
-  EXPECT_FALSE(lint_detail::is_url(host + "p"));
-}
-
-}  // namespace
-}  // namespace ch::helm

@@ -1,62 +1,21 @@
-// The client's words for registry answers: oras-go v2's (Helm 4's) text for an unexpected
-// status, the error detail printed as Go's %v prints the decoded JSON; and what a manifest
-// holds when it is not a Helm chart (the text of "skipping tag …" and of the error for an
-// exact version naming an image).
+// Tests of actions/registry_chart.cpp: tags as chart versions, and what a non-chart tag holds.
+// The text of "skipping tag …" and of the error for an exact version naming an image.
+#include "client/chart_resolver.hpp"
+
 #include <gtest/gtest.h>
 
-#include "base/error.hpp"
-#include "client/chart_resolver.hpp"
+#include <string>
+#include <vector>
+
 #include "client/registry_client.hpp"
 
 namespace ch {
 namespace {
 
-std::string status_text(long status, const std::string& body) {
-  client::Request request;
-  request.url = "http://r.example/v2/x/tags/list";
-  client::Response response;
-  response.status = status;
-  response.body = body;
-  try {
-    client::throw_status(request, response);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
-TEST(StatusWords, RegistryErrorsAsOrasGoPrintsThem) {
-  const std::string prefix = "GET \"http://r.example/v2/x/tags/list\": response status code ";
-  EXPECT_EQ(status_text(404, R"({"errors":[{"code":"NAME_UNKNOWN","message":"repository name )"
-                             R"(not known to registry","detail":{"name":"charts/nothing"}}]})"),
-            prefix +
-                "404: name unknown: repository name not known to registry: "
-                "map[name:charts/nothing]");
-  // No detail, a null detail, or no message: no ": detail" part.
-  EXPECT_EQ(status_text(404, R"({"errors":[{"code":"MANIFEST_UNKNOWN","message":"gone"}]})"),
-            prefix + "404: manifest unknown: gone");
-  EXPECT_EQ(status_text(404, R"({"errors":[{"code":"X","message":"m","detail":null}]})"),
-            prefix + "404: x: m");
-  EXPECT_EQ(status_text(404, R"({"errors":[{"code":"X","detail":{"a":1}}]})"), prefix + "404: x");
-  // Go's %v of decoded JSON: sorted map keys, arrays spaced, float64 numbers, <nil>.
-  EXPECT_EQ(
-      status_text(401,
-                  R"({"errors":[{"code":"UNAUTHORIZED","message":"authentication required",)"
-                  R"("detail":[{"Type":"repository","Name":"a/b","Action":"pull","Class":""}]}]})"),
-      prefix +
-          "401: unauthorized: authentication required: "
-          "[map[Action:pull Class: Name:a/b Type:repository]]");
-  EXPECT_EQ(
-      status_text(400, R"({"errors":[{"code":"C","message":"m","detail":)"
-                       R"({"n":[1,1.5,123456,1000000,1234567,0.0001,0.00001,-2,true,null]}}]})"),
-      prefix +
-          "400: c: m: map[n:[1 1.5 123456 1e+06 1.234567e+06 0.0001 1e-05 -2 true "
-          "<nil>]]");
-  EXPECT_EQ(status_text(400, R"({"errors":[{"code":"C","message":"m","detail":"text"},)"
-                             R"({"code":"D","message":"n"}]})"),
-            prefix + "400: c: m: text; d: n");
-  // Not JSON: the status text.
-  EXPECT_EQ(status_text(404, "<html>"), prefix + "404: Not Found");
+TEST(Resolve, TagsBecomeVersionsHighestFirst) {
+  EXPECT_EQ(client::chart_versions({"1.0.0", "latest", "v2.0.0", "1.2", "2.0.0-rc.1",
+                                    "1.10.0_build.5", "01.0.0", "1.9.0"}),
+            (std::vector<std::string>{"2.0.0-rc.1", "1.10.0+build.5", "1.9.0", "1.0.0"}));
 }
 
 client::FetchedManifest manifest(const std::string& bytes, const std::string& type) {
@@ -111,6 +70,24 @@ TEST(NonChartDescription, SaysWhatATagHolds) {
             "content of type text/plain");
   EXPECT_EQ(client::non_chart_description(manifest("{\"schemaVersion\":2,\"config\":7}", oci)),
             "an invalid manifest (application/vnd.oci.image.manifest.v1+json)");
+}
+
+TEST(Resolve, VersionsSortAsSemverWithStrictTagsOnly) {
+  // The semver 2.0.0 spec's precedence example, in shuffled tag order.
+  EXPECT_EQ(
+      client::chart_versions({"1.0.0-beta.2", "1.0.0", "1.0.0-alpha.beta", "1.0.0-rc.1",
+                              "1.0.0-alpha", "1.0.0-beta.11", "1.0.0-alpha.1", "1.0.0-beta"}),
+      (std::vector<std::string>{"1.0.0", "1.0.0-rc.1", "1.0.0-beta.11", "1.0.0-beta.2",
+                                "1.0.0-beta", "1.0.0-alpha.beta", "1.0.0-alpha.1", "1.0.0-alpha"}));
+  // Tags Helm's StrictNewVersion refuses are not versions: no "v", no missing parts, no
+  // leading zeros.
+  EXPECT_TRUE(client::chart_versions({"v1.0.0", "1.0", "1", "1.02.0", "latest",
+                                      "sha256-" + std::string(64, 'a') + ".sig", ""})
+                  .empty());
+  // Equal precedence (build metadata differs): the registry's order is kept.
+  EXPECT_EQ(client::chart_versions({"1.0.0_b", "0.9.0", "1.0.0_a"}),
+            (std::vector<std::string>{"1.0.0+b", "1.0.0+a", "0.9.0"}));
+  EXPECT_TRUE(client::chart_versions({}).empty());
 }
 
 }  // namespace
