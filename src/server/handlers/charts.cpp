@@ -52,9 +52,12 @@ http::Response json_response(int status, const json& body) {
 }
 
 // ChartMuseum's error shape.
-struct ChartError {
+struct ChartError : std::runtime_error {
+  ChartError(int status, const std::string& message, std::string www_authenticate)
+      : std::runtime_error(message),
+        status(status),
+        www_authenticate(std::move(www_authenticate)) {}
   int status;
-  std::string message;
   std::string www_authenticate;
 };
 
@@ -548,7 +551,7 @@ boost::asio::awaitable<bool> handle_charts(Context& ctx, http::Exchange& ex, con
   } catch (const ChartError& e) {
     failure = e;
   }
-  json error_body = {{"error", failure->message}};
+  json error_body = {{"error", std::string(failure->what())}};
   http::Response r = json_response(failure->status, error_body);
   if (!failure->www_authenticate.empty())
     r.headers.emplace("WWW-Authenticate", failure->www_authenticate);

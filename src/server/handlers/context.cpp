@@ -8,7 +8,7 @@
 
 namespace ch::server::handlers {
 
-std::shared_ptr<Session> UploadSessions::create(const std::string& id, std::shared_ptr<Session> s) {
+std::shared_ptr<UploadSession> UploadSessions::create(const std::string& id, std::shared_ptr<UploadSession> s) {
   std::lock_guard lock(mu_);
   std::size_t& mine = per_client_[s->client];
   if (sessions_.size() >= kMax || mine >= kMaxPerClient) {
@@ -22,13 +22,13 @@ std::shared_ptr<Session> UploadSessions::create(const std::string& id, std::shar
   return s;
 }
 
-std::shared_ptr<Session> UploadSessions::find(const std::string& id) {
+std::shared_ptr<UploadSession> UploadSessions::find(const std::string& id) {
   std::lock_guard lock(mu_);
   auto it = sessions_.find(id);
   return it == sessions_.end() ? nullptr : it->second;
 }
 
-void UploadSessions::forget(const Session& s) {
+void UploadSessions::forget(const UploadSession& s) {
   auto it = per_client_.find(s.client);
   if (it != per_client_.end() && --it->second == 0) per_client_.erase(it);
 }
@@ -48,7 +48,7 @@ std::string client_of(const http::Request& req) {
 }
 
 std::size_t UploadSessions::expire(std::chrono::seconds age) {
-  std::vector<std::shared_ptr<Session>> dropped;
+  std::vector<std::shared_ptr<UploadSession>> dropped;
   {
     std::lock_guard lock(mu_);
     auto now = std::chrono::steady_clock::now();

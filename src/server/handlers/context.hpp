@@ -14,7 +14,7 @@
 
 namespace ch::server::handlers {
 
-struct Session {
+struct UploadSession {
   std::string repository;
   std::string client;  // the address that opened it (for the per-client limit)
   DigestAlgorithm algorithm = DigestAlgorithm::kSha256;
@@ -30,16 +30,16 @@ class UploadSessions {
  public:
   static constexpr std::size_t kMax = 100000;
   static constexpr std::size_t kMaxPerClient = 1000;
-  std::shared_ptr<Session> create(const std::string& id, std::shared_ptr<Session> s);
-  std::shared_ptr<Session> find(const std::string& id);
+  std::shared_ptr<UploadSession> create(const std::string& id, std::shared_ptr<UploadSession> s);
+  std::shared_ptr<UploadSession> find(const std::string& id);
   void erase(const std::string& id);
   std::size_t expire(std::chrono::seconds age);
 
  private:
   std::mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
+  std::unordered_map<std::string, std::shared_ptr<UploadSession>> sessions_;
   std::unordered_map<std::string, std::size_t> per_client_;
-  void forget(const Session& s);  // with mu_ held
+  void forget(const UploadSession& s);  // with mu_ held
 };
 
 // "ip" of a request's remote "ip:port" / "[v6]:port".

@@ -134,7 +134,7 @@ Awaitable start(Context& ctx, http::Exchange& ex, const std::string& name) {
   }
 
   std::string id = random_uuid();
-  auto session = std::make_shared<Session>();
+  auto session = std::make_shared<UploadSession>();
   session->repository = name;
   session->client = client_of(req);
   session->algorithm = algorithm;
@@ -166,7 +166,7 @@ Awaitable start(Context& ctx, http::Exchange& ex, const std::string& name) {
 // concurrent request on the same session is refused.
 class SessionUse {
  public:
-  explicit SessionUse(std::shared_ptr<Session> s) : s_(std::move(s)) {
+  explicit SessionUse(std::shared_ptr<UploadSession> s) : s_(std::move(s)) {
     std::lock_guard lock(s_->mu);
     if (s_->busy) throw ApiError(OciError::kUploadBusy, "upload is in use by another request");
     s_->busy = true;
@@ -181,10 +181,10 @@ class SessionUse {
     s_->busy = false;
     s_->touched = std::chrono::steady_clock::now();
   }
-  Session& operator*() { return *s_; }
+  UploadSession& operator*() { return *s_; }
 
  private:
-  std::shared_ptr<Session> s_;
+  std::shared_ptr<UploadSession> s_;
   bool released_ = false;
 };
 

@@ -140,24 +140,24 @@ std::string format_endpoint(const tcp::endpoint& ep) {
 }
 
 template <class Stream>
-class Session final : public Exchange {
+class Connection final : public Exchange {
  public:
   static constexpr bool kTls = !std::is_same_v<Stream, tcp::socket>;
 
-  Session(Worker& worker, tcp::socket socket, std::string remote) requires(!kTls)
+  Connection(Worker& worker, tcp::socket socket, std::string remote) requires(!kTls)
       : worker_(worker), stream_(std::move(socket)), remote_(std::move(remote)) {
     enroll();
   }
-  Session(Worker& worker, tcp::socket socket, std::string remote) requires(kTls)
+  Connection(Worker& worker, tcp::socket socket, std::string remote) requires(kTls)
       : worker_(worker),
         stream_(std::move(socket), *worker.shared.tls),
         remote_(std::move(remote)) {
     enroll();
   }
-  Session(const Session&) = delete;
-  Session& operator=(const Session&) = delete;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
 
-  ~Session() override {
+  ~Connection() override {
     worker_.conns.erase(&conn_);
     error_code ec;
     lowest().close(ec);
@@ -742,12 +742,12 @@ void start_connection(Worker& worker, tcp::socket socket) {
   if (ec) return;  // already gone
   std::string remote = format_endpoint(peer);
   if (worker.shared.tls) {
-    using S = Session<asio::ssl::stream<tcp::socket>>;
+    using S = Connection<asio::ssl::stream<tcp::socket>>;
     asio::co_spawn(worker.ioc,
                    run_session(std::make_unique<S>(worker, std::move(socket), std::move(remote))),
                    asio::detached);
   } else {
-    using S = Session<tcp::socket>;
+    using S = Connection<tcp::socket>;
     asio::co_spawn(worker.ioc,
                    run_session(std::make_unique<S>(worker, std::move(socket), std::move(remote))),
                    asio::detached);
