@@ -175,7 +175,7 @@ void refresh(const Context& c, const std::vector<helm::RepoEntry>& entries) {
     bool managed = !starts_with(r.name, kManagerPrefix);
     std::string label = managed ? r.name : r.url;
     try {
-      fetch_index(r, c.repository_cache);
+      client::fetch_index(r, c.repository_cache);
       lines[i] = "...Successfully got an update from the \"" + label + "\" chart repository\n";
     } catch (const Error& e) {
       lines[i] = "...Unable to get an update from the \"" + label + "\" chart repository" +
@@ -471,9 +471,9 @@ void download_all(const Context& c, client::RegistryClient& registry,
       std::string u = version->urls.front();
       std::string file = u.substr(u.rfind('/') + 1);
       file = file.substr(0, file.find('?'));
-      download_chart_version(entry, *version, tmp / file);
+      client::download_chart_version(entry, *version, tmp / file);
       if (c.options.verify)
-        verify_provenance(tmp / file, download_provenance(entry, *version), file,
+        verify_provenance(tmp / file, client::download_provenance(entry, *version), file,
                           c.options.keyring);
     });
   } catch (const Error& e) {

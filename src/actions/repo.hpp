@@ -1,6 +1,5 @@
-// Classic chart repositories (an index.yaml and archives over HTTP): downloading and caching
-// their index and fetching chart archives, as Helm's ChartRepository and getter do, with
-// the repository's Basic credentials and TLS settings.
+// `charthouse repo ...` and pulls from classic chart repositories (an index.yaml and archives
+// over HTTP; the transfers themselves are client/classic_repo.hpp).
 #pragma once
 
 #include <filesystem>
@@ -9,22 +8,11 @@
 #include <vector>
 
 #include "actions/verify.hpp"
+#include "client/classic_repo.hpp"
 #include "helm/index.hpp"
 #include "helm/repositories.hpp"
 
 namespace ch::actions {
-
-// Downloads <entry.url>/index.yaml, checks that it parses, and stores it byte-exact as
-// <cache>/<name>-index.yaml with <cache>/<name>-charts.txt (one chart name per line),
-// both written atomically. Throws Error ("failed to fetch <url> : <status>") otherwise.
-helm::IndexFile fetch_index(const helm::RepoEntry& entry, const std::filesystem::path& cache);
-
-// Downloads a chart version's first URL (relative URLs resolved against entry.url) to
-// dest_file atomically, checking the index's sha256 digest when it has one. Credentials go
-// only to the repository's own host unless entry.pass_credentials_all.
-std::filesystem::path download_chart_version(const helm::RepoEntry& entry,
-                                             const helm::ChartVersion& version,
-                                             const std::filesystem::path& dest_file);
 
 // Where Helm keeps repositories.yaml and the repository cache, from the environment.
 struct RepoPaths {
@@ -46,10 +34,6 @@ std::string repo_list(const RepoPaths& paths, const std::string& format);
 // `repo index DIR [--url] [--merge] [--json]`: writes DIR/index.yaml atomically.
 void repo_index(const std::filesystem::path& dir, const std::string& url,
                 const std::filesystem::path& merge, bool json);
-
-// Downloads <chart URL>.prov of a chart version (at most helm::kMaxProvenanceSize bytes).
-// Throws Error with Helm's words, "failed to fetch provenance \"<url>.prov\"".
-std::string download_provenance(const helm::RepoEntry& entry, const helm::ChartVersion& version);
 
 struct ClassicPullOptions {
   std::string chart;     // REPO/CHART, or CHART with repo_url
