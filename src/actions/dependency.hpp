@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "helm/metadata.hpp"
 #include "client/registry_client.hpp"
+#include "helm/metadata.hpp"
 
 namespace ch::actions {
 

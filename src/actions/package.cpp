@@ -2,14 +2,14 @@
 
 #include <ctime>
 
-#include "helm/archive.hpp"
-#include "helm/loader.hpp"
-#include "helm/openpgp.hpp"
-#include "helm/provenance.hpp"
 #include "base/digest.hpp"
 #include "base/error.hpp"
 #include "base/file.hpp"
 #include "gocompat/semver.hpp"
+#include "helm/archive.hpp"
+#include "helm/loader.hpp"
+#include "helm/openpgp.hpp"
+#include "helm/provenance.hpp"
 
 namespace ch::actions {
 

@@ -7,8 +7,8 @@
 #include <map>
 #include <string>
 
-#include "helm/metadata.hpp"
 #include "client/registry_client.hpp"
+#include "helm/metadata.hpp"
 
 namespace ch::actions {
 

@@ -3,11 +3,11 @@
 #include <cctype>
 #include <cstdlib>
 
-#include "helm/openpgp.hpp"
-#include "helm/provenance.hpp"
 #include "base/digest.hpp"
 #include "base/error.hpp"
 #include "base/file.hpp"
+#include "helm/openpgp.hpp"
+#include "helm/provenance.hpp"
 
 namespace ch::actions {
 

@@ -3,8 +3,8 @@
 #include <string_view>
 #include <vector>
 
-#include "cli/commands.hpp"
 #include "base/error.hpp"
+#include "cli/commands.hpp"
 
 namespace {
 

@@ -4,10 +4,10 @@
 #include "actions/dependency.hpp"
 #include "actions/package.hpp"
 #include "actions/verify.hpp"
-#include "helm/archive.hpp"
+#include "base/error.hpp"
 #include "cli/client_flags.hpp"
 #include "cli/commands.hpp"
-#include "base/error.hpp"
+#include "helm/archive.hpp"
 
 namespace ch::cli {
 

@@ -5,9 +5,9 @@
 #include <iterator>
 
 #include "actions/login.hpp"
+#include "base/error.hpp"
 #include "cli/client_flags.hpp"
 #include "cli/commands.hpp"
-#include "base/error.hpp"
 
 namespace ch::cli {
 

@@ -6,9 +6,9 @@
 
 #include "actions/signature.hpp"
 #include "actions/verify.hpp"
+#include "base/error.hpp"
 #include "cli/client_flags.hpp"
 #include "cli/commands.hpp"
-#include "base/error.hpp"
 
 namespace ch::cli {
 

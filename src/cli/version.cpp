@@ -1,7 +1,7 @@
 #include <iostream>
 
-#include "cli/commands.hpp"
 #include "base/version.hpp"
+#include "cli/commands.hpp"
 
 namespace ch::cli {
 

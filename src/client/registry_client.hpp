@@ -19,10 +19,10 @@
 #include <string>
 #include <vector>
 
+#include "base/version.hpp"
 #include "client/credentials.hpp"
 #include "client/origin.hpp"
 #include "client/transport.hpp"
-#include "base/version.hpp"
 #include "oci/manifest.hpp"
 
 namespace ch::client {

@@ -4,8 +4,8 @@
 
 #include "base/digest.hpp"
 #include "base/error.hpp"
-#include "gocompat/gojson.hpp"
 #include "base/json_limits.hpp"
+#include "gocompat/gojson.hpp"
 
 namespace ch::cosign {
 

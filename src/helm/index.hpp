@@ -14,7 +14,7 @@
 namespace ch::helm {
 
 struct ChartVersion {
-  helm::Metadata metadata;       // all Chart.yaml fields, written inline
+  helm::Metadata metadata;        // all Chart.yaml fields, written inline
   std::vector<std::string> urls;  // absolute or relative to the index's URL
   std::string created;            // RFC 3339 (nano) as written
   std::string digest;             // plain hex sha256 of the archive
@@ -39,8 +39,8 @@ struct IndexFile {
   bool has(const std::string& name, const std::string& version) const;
 
   // Adds an archive's metadata with urls = {base_url joined with filename}.
-  void add(const helm::Metadata& metadata, const std::string& filename,
-           const std::string& base_url, const std::string& digest_hex, const std::string& created);
+  void add(const helm::Metadata& metadata, const std::string& filename, const std::string& base_url,
+           const std::string& digest_hex, const std::string& created);
   // Appends other's entries whose (name, version) is not here (local wins), then sorts.
   void merge(const IndexFile& other);
   void sort_entries();

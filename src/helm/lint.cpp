@@ -2,12 +2,12 @@
 
 #include <string_view>
 
-#include "helm/loader.hpp"
-#include "helm/metadata.hpp"
 #include "base/error.hpp"
 #include "base/file.hpp"
 #include "gocompat/semver.hpp"
 #include "gocompat/yamlconv.hpp"
+#include "helm/loader.hpp"
+#include "helm/metadata.hpp"
 
 namespace ch::helm {
 

@@ -10,10 +10,10 @@
 #include <memory>
 #include <set>
 
-#include "helm/helmignore.hpp"
 #include "base/error.hpp"
 #include "base/file.hpp"
 #include "gocompat/yamlconv.hpp"
+#include "helm/helmignore.hpp"
 
 namespace ch::helm {
 

@@ -12,9 +12,9 @@
 #include <mutex>
 #include <thread>
 
-#include "helm/provenance.hpp"
 #include "base/error.hpp"
 #include "base/file.hpp"
+#include "helm/provenance.hpp"
 
 extern char** environ;
 

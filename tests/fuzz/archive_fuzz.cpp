@@ -13,8 +13,8 @@
 #include <random>
 #include <string>
 
-#include "helm/loader.hpp"
 #include "fuzz.hpp"
+#include "helm/loader.hpp"
 
 extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, std::size_t max_size);
 

@@ -1,7 +1,7 @@
 // Chart.lock / requirements.lock of a downloaded chart (ch::helm::Lock::parse) and the YAML
 // `helm dependency` writes back, which must parse again.
-#include "helm/metadata.hpp"
 #include "fuzz.hpp"
+#include "helm/metadata.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view in = ch::fuzz::text(data, size);

@@ -3,9 +3,9 @@
 // back (config blob, `show chart`). Accepted metadata must be writable and read back.
 #include <nlohmann/json.hpp>
 
-#include "helm/metadata.hpp"
-#include "gocompat/gojson.hpp"
 #include "fuzz.hpp"
+#include "gocompat/gojson.hpp"
+#include "helm/metadata.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view in = ch::fuzz::text(data, size);

@@ -9,8 +9,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view in = ch::fuzz::text(data, size);
   std::uint64_t first = 0, last = 0;
   bool ok = false;
-  if (ch::fuzz::refuses([&] { ok = ch::server::parse_content_range(in, &first, &last); }))
-    return 0;
+  if (ch::fuzz::refuses([&] { ok = ch::server::parse_content_range(in, &first, &last); })) return 0;
   if (!ok) return 0;
   std::string_view body = in.substr(0, 6) == "bytes " ? in.substr(6) : in;
   // Leading zeros are accepted, so compare numerically per side.

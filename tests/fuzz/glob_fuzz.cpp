@@ -3,9 +3,9 @@
 // rules of a downloaded chart (ch::helm::IgnoreRules). Input: pattern '\n' name. Matching
 // must stay linear-ish (no exponential backtracking: libFuzzer's -timeout catches it).
 // Oracle: a pattern without metacharacters matches exactly itself.
-#include "helm/helmignore.hpp"
-#include "gocompat/gomatch.hpp"
 #include "fuzz.hpp"
+#include "gocompat/gomatch.hpp"
+#include "helm/helmignore.hpp"
 #include "server/auth/access.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

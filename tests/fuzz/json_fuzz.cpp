@@ -3,9 +3,9 @@
 // document survives Go-compatible marshalling (gojson) and nlohmann's dump unchanged.
 #include <nlohmann/json.hpp>
 
-#include "gocompat/gojson.hpp"
 #include "base/json_limits.hpp"
 #include "fuzz.hpp"
+#include "gocompat/gojson.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view in = ch::fuzz::text(data, size);

@@ -5,8 +5,8 @@
 // is antisymmetric.
 #include <string>
 
-#include "gocompat/semver.hpp"
 #include "fuzz.hpp"
+#include "gocompat/semver.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using ch::semver::Constraints;

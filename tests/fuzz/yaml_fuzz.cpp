@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "fuzz.hpp"
 #include "gocompat/gojson.hpp"
 #include "gocompat/goyaml.hpp"
 #include "gocompat/yamlconv.hpp"
-#include "fuzz.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view in = ch::fuzz::text(data, size);

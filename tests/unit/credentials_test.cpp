@@ -5,9 +5,9 @@
 
 #include <cstdlib>
 
-#include "client/credentials.hpp"
 #include "base/error.hpp"
 #include "base/file.hpp"
+#include "client/credentials.hpp"
 #include "testing.hpp"
 
 namespace ch {

@@ -8,7 +8,8 @@
 
 namespace ch::server::handlers {
 
-std::shared_ptr<UploadSession> UploadSessions::create(const std::string& id, std::shared_ptr<UploadSession> s) {
+std::shared_ptr<UploadSession> UploadSessions::create(const std::string& id,
+                                                      std::shared_ptr<UploadSession> s) {
   std::lock_guard lock(mu_);
   std::size_t& mine = per_client_[s->client];
   if (sessions_.size() >= kMax || mine >= kMaxPerClient) {
