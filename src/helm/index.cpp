@@ -151,11 +151,19 @@ const ChartVersion* IndexFile::get(const std::string& name, const std::string& v
   if (!version.empty())
     for (const ChartVersion& v : it->second)
       if (v.metadata.version == version) return &v;
+  // The highest matching version, as Helm's Get finds it in entries loadIndex has sorted
+  // (highest first); an index file need not be sorted. The first listed wins a tie.
+  const ChartVersion* best = nullptr;
+  std::optional<semver::Version> best_version;
   for (const ChartVersion& v : it->second) {
     auto parsed = semver::Version::try_parse(v.metadata.version);
-    if (parsed && constraint->check(*parsed)) return &v;
+    if (!parsed || !constraint->check(*parsed)) continue;
+    if (best == nullptr || *parsed > *best_version) {
+      best = &v;
+      best_version = parsed;
+    }
   }
-  return nullptr;
+  return best;
 }
 
 bool IndexFile::has(const std::string& name, const std::string& version) const {

@@ -164,6 +164,23 @@ TEST(IndexFile, GetAsHelmsIndexFileGet) {
   EXPECT_FALSE(index.has("nothing", "1.0.0"));
 }
 
+TEST(IndexFile, GetTakesTheHighestMatchWhateverTheFileOrder) {
+  // Helm's loadIndex sorts every chart's versions highest first before Get looks; an index
+  // written by hand (or by another tool) lists them in any order.
+  IndexFile index = IndexFile::parse(
+      "apiVersion: v1\nentries:\n  app:\n"
+      "  - {name: app, version: 1.0.0, urls: [app-1.0.0.tgz]}\n"
+      "  - {name: app, version: 2.1.0, urls: [app-2.1.0.tgz]}\n"
+      "  - {name: app, version: 1.9.0, urls: [app-1.9.0.tgz]}\n"
+      "  - {name: app, version: 3.0.0-beta.1, urls: [app-3.0.0-beta.1.tgz]}\n",
+      "index.yaml");
+  ASSERT_NE(index.get("app", ""), nullptr);
+  EXPECT_EQ(index.get("app", "")->metadata.version, "2.1.0");
+  EXPECT_EQ(index.get("app", "^1")->metadata.version, "1.9.0");
+  EXPECT_EQ(index.get("app", ">=3.0.0-0")->metadata.version, "3.0.0-beta.1");
+  EXPECT_EQ(index.get("app", "1.0.0")->metadata.version, "1.0.0");
+}
+
 TEST(IndexFile, AddJoinsTheBaseUrlWithTheFileName) {
   IndexFile index;
   Metadata m = chart_metadata("demo", "1.0.0");
