@@ -3,6 +3,7 @@
 #pragma once
 
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -53,6 +54,16 @@ struct Context {
   Metrics& metrics;
   std::shared_mutex& commit_lock;  // shared while committing+linking; GC holds it exclusively
   UploadSessions uploads;
+  // Signature checks of the signature policy (signatures.cpp), per "repo@digest keys", valid
+  // for one store generation.
+  struct VerifiedSignatures {
+    struct Entry {
+      std::uint64_t generation = 0;
+      std::optional<std::string> result;
+    };
+    std::mutex mu;
+    std::unordered_map<std::string, Entry> by_key;
+  } verified;
 };
 
 // Throws ApiError(401/403, with the auth challenge) unless the request holds every scope.

@@ -94,11 +94,6 @@ std::optional<std::string> check_bundles(Context& ctx, const std::string& reposi
   return std::nullopt;
 }
 
-struct Cached {
-  std::uint64_t generation = 0;
-  std::optional<std::string> result;
-};
-
 }  // namespace
 
 bool has_cosign_signature(Context& ctx, const std::string& repository, const Digest& digest) {
@@ -111,22 +106,20 @@ std::optional<std::string> verified_signature(Context& ctx, const std::string& r
                                               const Digest& digest,
                                               const std::vector<cosign::PublicKey>& keys) {
   if (digest.algorithm != DigestAlgorithm::kSha256 || keys.empty()) return std::nullopt;
-  static std::mutex mu;
-  static std::unordered_map<std::string, Cached> cache;
-  std::string key = std::to_string(reinterpret_cast<std::uintptr_t>(&ctx)) + " " + repository +
-                    "@" + digest.str();
+  std::string key = repository + "@" + digest.str();
   for (const auto& k : keys) key += " " + k.hint();
   const std::uint64_t generation = ctx.meta.generation();
   {
-    std::lock_guard lock(mu);
-    auto it = cache.find(key);
-    if (it != cache.end() && it->second.generation == generation) return it->second.result;
+    std::lock_guard lock(ctx.verified.mu);
+    auto it = ctx.verified.by_key.find(key);
+    if (it != ctx.verified.by_key.end() && it->second.generation == generation)
+      return it->second.result;
   }
   std::optional<std::string> result = check_sig_tag(ctx, repository, digest, keys);
   if (!result) result = check_bundles(ctx, repository, digest, keys);
-  std::lock_guard lock(mu);
-  if (cache.size() > 100000) cache.clear();  // bounded; recomputed on demand
-  cache[key] = {generation, result};
+  std::lock_guard lock(ctx.verified.mu);
+  if (ctx.verified.by_key.size() > 100000) ctx.verified.by_key.clear();  // bounded
+  ctx.verified.by_key[key] = {generation, result};
   return result;
 }
 
