@@ -240,6 +240,15 @@ TEST_F(PgMetadataStore, PutManifestStoresEveryFieldAndIsIdempotent) {
     EXPECT_FALSE(store->get_manifest("other", m.digest));
   }
 
+  // Descriptor fields beyond media type, digest and size are not stored; the pushing node
+  // answers like every other node.
+  auto decorated = make_manifest("r", {cfg}, {}, std::nullopt, "", "decorated");
+  decorated.blobs[0].artifact_type = "application/x-extra";
+  decorated.blobs[0].annotations["k"] = "v";
+  push(decorated);
+  EXPECT_EQ(meta->get_manifest("r", decorated.digest)->blobs[0].artifact_type, "");
+  EXPECT_TRUE(node->get_manifest("r", decorated.digest)->blobs[0].annotations.empty());
+
   // The same manifest again, with another tag (twice): accepted, nothing duplicated.
   push(m, {"extra", "extra"});
   EXPECT_EQ(tags("r"), (std::vector<std::string>{"1.0.0", "extra", "latest"}));
@@ -1021,7 +1030,9 @@ TEST_F(PgMetadataStore, SchemaCreatedByNodesStartingAtOnce) {
       while (ready < kNodes) {
       }
       try {
-        nodes[static_cast<std::size_t>(i)] = open_pg_metadata_store(info, PgMetadataOptions{});
+        // Half of them over the Unix socket (a postgresql:///db?host=/dir URI).
+        nodes[static_cast<std::size_t>(i)] = open_pg_metadata_store(
+            i % 2 == 0 ? info : shared_postgres().socket_conninfo(db), PgMetadataOptions{});
       } catch (const std::exception& e) {
         ADD_FAILURE() << e.what();
       }

@@ -4,8 +4,6 @@
 
 #include <dlfcn.h>
 
-#include <memory>
-#include <mutex>
 #include <string>
 
 #include "base/error.hpp"
@@ -56,13 +54,10 @@ LibPq load() {
 }  // namespace
 
 const LibPq& libpq() {
-  // Not a function-local static: a failed load must be retried (and throw again) on the
-  // next call rather than leave a half-initialised static.
-  static std::mutex mu;
-  static std::unique_ptr<LibPq> loaded;
-  std::lock_guard lock(mu);
-  if (!loaded) loaded = std::make_unique<LibPq>(load());
-  return *loaded;
+  // A static whose initialiser throws is initialised again on the next call: a missing
+  // libpq keeps failing with the same clear error instead of leaving a half-made table.
+  static const LibPq loaded = load();
+  return loaded;
 }
 
 }  // namespace ch::server::store

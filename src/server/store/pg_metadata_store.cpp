@@ -654,7 +654,7 @@ class PgMetadataStore final : public MetadataStore {
       tx.commit();
       return out;
     });
-    if (inserted_id >= 0) cache_.put(inserted_id, std::make_shared<const Manifest>(m));
+    if (inserted_id >= 0) cache_.put(inserted_id, as_stored(m));
     return result;
   }
 
@@ -946,6 +946,17 @@ class PgMetadataStore final : public MetadataStore {
     for (std::size_t i = 0; i < ids.size(); ++i)
       if (!out[i])
         if (auto it = loaded.find(ids[i]); it != loaded.end()) out[i] = it->second;
+    return out;
+  }
+
+  // `m` as a read from the database gives it: descriptors keep media type, digest and size
+  // only. What a node caches after a push equals what any other node reads.
+  static std::shared_ptr<const Manifest> as_stored(const Manifest& m) {
+    auto out = std::make_shared<Manifest>(m);
+    auto trim = [](Descriptor& d) { d = Descriptor{d.media_type, d.digest, d.size, "", {}}; };
+    if (out->subject) trim(*out->subject);
+    for (auto& d : out->blobs) trim(d);
+    for (auto& d : out->manifests) trim(d);
     return out;
   }
 
