@@ -18,13 +18,15 @@
 // PostgreSQL's serializable snapshot isolation aborts whichever of them would break a
 // serial order with a concurrent manifest write or collection, and it is retried.
 // Reads are single statements (one snapshot each) or, when they need several statements,
-// a REPEATABLE READ READ ONLY transaction.
+// a REPEATABLE READ READ ONLY transaction. As with the SQLite store, pushes and tag
+// changes on every node wait while a collection runs; uploads do not.
 //
 // Connections: a pool of at most `connections` libpq connections (mutex + condition
 // variable), opened on demand. A statement that fails because the connection broke
 // (PostgreSQL restarted, network cut) resets the connection and reruns the operation once;
 // if the database is still unreachable the call throws Error(kIo) naming the database
-// without its password.
+// without its password. An operation whose COMMIT was lost with the connection runs again:
+// pushes and links are idempotent; a delete then answers false although it happened.
 //
 // Garbage collection runs in the database (temporary tables and recursive queries), so a
 // node's memory does not grow with the database; the collector also holds
