@@ -17,6 +17,7 @@ enum class ErrorCode {
   kIo,               // the operating system refused: open, read, write, rename
   kUnauthorized,     // a registry refused the credentials (401) or the access (403)
   kNetwork,          // a registry could not be reached or answered in a way we cannot use
+  kUnavailable,      // a store the server depends on (S3, PostgreSQL) cannot be reached now
   kInternal,         // a bug: an invariant of charthouse itself broke
 };
 

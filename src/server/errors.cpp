@@ -13,7 +13,7 @@ struct Binding {
 };
 
 // The one place a code meets its status.
-constexpr std::array<Binding, 20> kBindings = {{
+constexpr std::array<Binding, 21> kBindings = {{
     {OciError::kBlobUnknown, "BLOB_UNKNOWN", 404},
     {OciError::kRangeNotSatisfiable, "BLOB_UNKNOWN", 416},
     {OciError::kUploadOutOfOrder, "BLOB_UPLOAD_INVALID", 416},
@@ -33,6 +33,7 @@ constexpr std::array<Binding, 20> kBindings = {{
     {OciError::kMethodNotAllowed, "UNSUPPORTED", 405},
     {OciError::kNotEnabled, "UNSUPPORTED", 404},
     {OciError::kTooManyRequests, "TOOMANYREQUESTS", 429},
+    {OciError::kUnavailable, "UNAVAILABLE", 503},
     {OciError::kInternal, "UNKNOWN", 500},
 }};
 
@@ -69,6 +70,8 @@ OciError oci_error_of(ErrorCode code) {
       return OciError::kDigestInvalid;
     case ErrorCode::kNotFound:
       return OciError::kBlobUnknown;
+    case ErrorCode::kUnavailable:
+      return OciError::kUnavailable;
     default:
       return OciError::kInternal;
   }

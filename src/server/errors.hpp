@@ -33,6 +33,7 @@ enum class OciError {
   kMethodNotAllowed,     // UNSUPPORTED 405
   kNotEnabled,           // UNSUPPORTED 404: a feature this server runs without (/token)
   kTooManyRequests,      // TOOMANYREQUESTS 429
+  kUnavailable,          // UNAVAILABLE 503: a store is unreachable; retry later
   kInternal,             // UNKNOWN 500
 };
 
@@ -40,7 +41,7 @@ std::string_view code_of(OciError e);
 int status_of(OciError e);
 // The answer to a ch::Error a handler let escape (kTooLarge -> kTooLarge, kInvalidArgument
 // -> kUnsupported, kDigestMismatch -> kDigestInvalid, kNotFound -> kBlobUnknown, else
-// kInternal).
+// kUnavailable -> kUnavailable, else kInternal).
 OciError oci_error_of(ErrorCode code);
 
 // Thrown by handlers; the router turns it into the error response.

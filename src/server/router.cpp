@@ -40,6 +40,8 @@ struct Dispatch {
 const Dispatch kDispatch[] = {
     {RouteKind::kHealth,
      [](Context& c, http::Exchange& ex, const Route&) { return handlers::health(c, ex); }},
+    {RouteKind::kReady,
+     [](Context& c, http::Exchange& ex, const Route&) { return handlers::ready(c, ex); }},
     {RouteKind::kMetrics,
      [](Context& c, http::Exchange& ex, const Route&) { return handlers::metrics(c, ex); }},
     {RouteKind::kAdminGc,

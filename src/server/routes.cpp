@@ -88,6 +88,7 @@ namespace {
 
 constexpr RouteInfo kRoutes[] = {
     {RouteKind::kHealth, "/healthz"},
+    {RouteKind::kReady, "/readyz"},
     {RouteKind::kMetrics, "/metrics"},
     {RouteKind::kAdminGc, "/_charthouse/gc"},
     {RouteKind::kToken, "/token"},
@@ -117,6 +118,7 @@ std::string_view route_label(RouteKind kind) {
 std::optional<Route> match_route(std::string_view path) {
   if (path.size() > kMaxPath) return std::nullopt;
   if (path == "/healthz") return make(RouteKind::kHealth, "");
+  if (path == "/readyz") return make(RouteKind::kReady, "");
   if (path == "/metrics") return make(RouteKind::kMetrics, "");
   if (path == "/_charthouse/gc") return make(RouteKind::kAdminGc, "");
   if (path == "/token") return make(RouteKind::kToken, "");

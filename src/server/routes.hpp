@@ -17,6 +17,7 @@ inline constexpr std::size_t kMaxPath = 1024;
 
 enum class RouteKind {
   kHealth,           // /healthz
+  kReady,            // /readyz
   kMetrics,          // /metrics
   kAdminGc,          // /_charthouse/gc
   kToken,            // /token

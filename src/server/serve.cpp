@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "base/error.hpp"
+#include "base/file.hpp"
 
 namespace ch::server {
 
@@ -55,6 +56,50 @@ ServiceOptions service_options(const ServeSettings& s) {
   o.gc_grace = std::chrono::seconds(s.gc_grace);
   o.upload_expiry = std::chrono::seconds(s.upload_expiry);
   o.access_log = s.access_log;
+
+  if (!s.storage.empty()) {
+    store::S3BlobStoreOptions so;
+    store::parse_s3_url(s.storage, &so.s3);
+    so.s3.region = s.s3_region;
+    so.s3.endpoint =
+        s.s3_endpoint.empty() ? "https://s3." + s.s3_region + ".amazonaws.com" : s.s3_endpoint;
+    so.s3.path_style = s.s3_path_style;
+    auto secret = [](const std::string& file, const char* env, const char* flag) {
+      if (!file.empty()) {
+        std::string v = fs::read_file(file, 4096);
+        v = v.substr(0, v.find_first_of("\r\n"));
+        if (v.empty())
+          throw Error(ErrorCode::kInvalidArgument, std::string(flag) + ": " + file + " is empty");
+        return v;
+      }
+      const char* e = std::getenv(env);
+      return std::string(e ? e : "");
+    };
+    so.s3.access_key = secret(s.s3_access_key_file, "AWS_ACCESS_KEY_ID", "--s3-access-key-file");
+    so.s3.secret_key =
+        secret(s.s3_secret_key_file, "AWS_SECRET_ACCESS_KEY", "--s3-secret-key-file");
+    so.s3.session_token = secret("", "AWS_SESSION_TOKEN", "");
+    if (so.s3.access_key.empty() || so.s3.secret_key.empty())
+      throw Error(ErrorCode::kInvalidArgument,
+                  "--storage s3://: credentials missing: set AWS_ACCESS_KEY_ID and "
+                  "AWS_SECRET_ACCESS_KEY, or --s3-access-key-file and --s3-secret-key-file");
+    if (s.s3_redirect) {
+      if (s.s3_redirect_expiry <= 0 || s.s3_redirect_expiry > 7 * 24 * 3600)
+        throw Error(ErrorCode::kInvalidArgument,
+                    "--s3-redirect-expiry must be between 1 and 604800 seconds");
+      so.redirect_expiry = std::chrono::seconds(s.s3_redirect_expiry);
+    }
+    o.s3 = std::move(so);
+  } else if (!s.s3_endpoint.empty() || s.s3_redirect) {
+    throw Error(ErrorCode::kInvalidArgument, "--s3-* flags need --storage s3://BUCKET");
+  }
+  if (!s.metadata.empty()) {
+    if (s.metadata.rfind("postgres://", 0) != 0 && s.metadata.rfind("postgresql://", 0) != 0)
+      throw Error(
+          ErrorCode::kInvalidArgument,
+          "--metadata: expected postgres://USER@HOST:PORT/DATABASE, got a different scheme");
+    o.metadata_url = s.metadata;
+  }
 
   return o;
 }

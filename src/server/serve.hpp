@@ -23,6 +23,15 @@ struct ServeSettings {
   long gc_interval = 3600, gc_grace = 3600, upload_expiry = 86400;
   unsigned threads = 0;
   bool access_log = true;
+  // Scale-out stores. storage: "" (files under --root) or s3://BUCKET[/PREFIX]; metadata: ""
+  // (SQLite under --root) or a postgres:// URI. S3 credentials: AWS_ACCESS_KEY_ID,
+  // AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, or the files named here (first line).
+  std::string storage, metadata;
+  std::string s3_endpoint, s3_region = "us-east-1";
+  bool s3_path_style = true;
+  bool s3_redirect = false;
+  long s3_redirect_expiry = 1200;
+  std::string s3_access_key_file, s3_secret_key_file;
 };
 
 // Throws Error(kInvalidArgument) naming the flag: a malformed --addr, --tls-cert without

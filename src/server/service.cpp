@@ -27,6 +27,7 @@
 #include "server/metrics.hpp"
 #include "server/store/blob_store.hpp"
 #include "server/store/metadata_store.hpp"
+#include "server/store/pg_metadata_store.hpp"
 
 namespace ch::server {
 
@@ -58,6 +59,15 @@ class RootLock {
 
 nlohmann::ordered_json report_json(const gc::Report& r);
 
+namespace {
+
+std::unique_ptr<store::MetadataStore> open_metadata(const ServiceOptions& o) {
+  if (!o.metadata_url.empty()) return store::open_pg_metadata_store(o.metadata_url, {});
+  return store::open_sqlite_metadata_store(o.root);
+}
+
+}  // namespace
+
 struct Service::Impl {
   ServiceOptions options;
   RootLock lock;
@@ -77,8 +87,9 @@ struct Service::Impl {
   explicit Impl(ServiceOptions o)
       : options(std::move(o)),
         lock(options.root),
-        blobs(store::open_fs_blob_store(options.root)),
-        meta(store::open_sqlite_metadata_store(options.root)),
+        blobs(options.s3 ? store::open_s3_blob_store(*options.s3)
+                         : store::open_fs_blob_store(options.root)),
+        meta(open_metadata(options)),
         auth(options.auth),
         router(with_admin(options.api), *blobs, *meta, auth, metrics, commit_lock) {}
 

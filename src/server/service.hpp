@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "server/auth/auth.hpp"
 #include "server/gc/collector.hpp"
 #include "server/router.hpp"
+#include "server/store/s3_blob_store.hpp"
 
 namespace ch::server {
 
@@ -27,6 +29,11 @@ struct ServiceOptions {
   std::chrono::seconds gc_grace{3600};
   std::chrono::seconds upload_expiry{24 * 3600};
   bool access_log = true;
+  // Scale-out: blobs on S3-compatible storage instead of <root>/blobs, metadata on PostgreSQL
+  // (a libpq URI) instead of <root>/metadata.db. The root then keeps only this node's lock,
+  // admin token and address.
+  std::optional<store::S3BlobStoreOptions> s3;
+  std::string metadata_url;
 };
 
 class Service {

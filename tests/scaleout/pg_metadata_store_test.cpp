@@ -918,7 +918,7 @@ TEST_F(PgMetadataStore, ReconnectsAfterPostgresRestarts) {
     ADD_FAILURE() << "no error while PostgreSQL is down";
   } catch (const Error& e) {
     what = e.what();
-    EXPECT_EQ(e.code(), ErrorCode::kIo);
+    EXPECT_EQ(e.code(), ErrorCode::kUnavailable);
   }
   pg.start();
   EXPECT_NE(what.find("unreachable"), std::string::npos) << what;

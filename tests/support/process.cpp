@@ -120,10 +120,11 @@ int Process::wait(std::chrono::milliseconds timeout) {
 }
 
 std::unique_ptr<Process> start_server(const std::string& binary, const std::string& root,
-                                      const std::vector<std::string>& extra, int* port) {
+                                      const std::vector<std::string>& extra, int* port,
+                                      const std::map<std::string, std::string>& env) {
   std::vector<std::string> argv = {binary, "serve", "--addr", "127.0.0.1:0", "--root", root};
   argv.insert(argv.end(), extra.begin(), extra.end());
-  auto p = std::make_unique<Process>(argv);
+  auto p = std::make_unique<Process>(argv, env);
   std::string line = p->wait_for_line("listening on");
   auto colon = line.rfind(':', line.find(" (root"));
   *port = std::stoi(line.substr(colon + 1));

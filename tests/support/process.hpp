@@ -43,7 +43,8 @@ class Process {
 // Starts `charthouse serve --addr 127.0.0.1:0 --root <root> <extra...>` and returns the
 // bound port (parsed from its "listening on" line).
 std::unique_ptr<Process> start_server(const std::string& binary, const std::string& root,
-                                      const std::vector<std::string>& extra, int* port);
+                                      const std::vector<std::string>& extra, int* port,
+                                      const std::map<std::string, std::string>& env = {});
 
 // Starts Debian's nginx in the foreground serving the files under `root` on 127.0.0.1 (a
 // free port, written to *port), its pid/log/temp files under `work`; with `htpasswd`

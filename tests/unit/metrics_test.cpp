@@ -31,6 +31,7 @@ std::string lines_with(const std::string& text, const std::string& prefix) {
 TEST(Metrics, RouteLabelsFoldNamesAndDigestsAway) {
   const std::pair<const char*, const char*> cases[] = {
       {"/healthz", "/healthz"},
+      {"/readyz", "/readyz"},
       {"/metrics", "/metrics"},
       {"/_charthouse/gc", "/_charthouse/gc"},
       {"/token", "/token"},

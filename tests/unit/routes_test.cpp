@@ -102,6 +102,7 @@ TEST(Routes, AgreeWithTheFormerPatterns) {
 
 TEST(Routes, FixedRoutesAndLimits) {
   EXPECT_EQ(match_route("/healthz")->kind, RouteKind::kHealth);
+  EXPECT_EQ(match_route("/readyz")->kind, RouteKind::kReady);
   EXPECT_EQ(match_route("/v2/")->kind, RouteKind::kBase);
   EXPECT_EQ(match_route("/v2")->kind, RouteKind::kBase);
   EXPECT_EQ(match_route("/v2/_catalog")->kind, RouteKind::kCatalog);

@@ -74,6 +74,7 @@ TEST(ServerErrors, EachErrorIsBoundToItsCodeAndStatusOnce) {
       {OciError::kMethodNotAllowed, "UNSUPPORTED", 405},
       {OciError::kNotEnabled, "UNSUPPORTED", 404},
       {OciError::kTooManyRequests, "TOOMANYREQUESTS", 429},
+      {OciError::kUnavailable, "UNAVAILABLE", 503},
       {OciError::kInternal, "UNKNOWN", 500},
   };
   for (const auto& w : want) {
@@ -85,6 +86,7 @@ TEST(ServerErrors, EachErrorIsBoundToItsCodeAndStatusOnce) {
   EXPECT_EQ(server::oci_error_of(ErrorCode::kDigestMismatch), OciError::kDigestInvalid);
   EXPECT_EQ(server::oci_error_of(ErrorCode::kNotFound), OciError::kBlobUnknown);
   EXPECT_EQ(server::oci_error_of(ErrorCode::kIo), OciError::kInternal);
+  EXPECT_EQ(server::oci_error_of(ErrorCode::kUnavailable), OciError::kUnavailable);
 }
 
 TEST(ServerErrors, ApiErrorCarriesWhatTheRouterAnswers) {

@@ -1,6 +1,12 @@
 // GET /v2/ (the API version check, which asks for credentials when auth is on), /healthz
+// (liveness, with the stores' state), /readyz (readiness: 503 while a store is unreachable)
 // and /metrics.
 #include "server/handlers/context.hpp"
+#include "server/handlers/offload.hpp"
+
+// GCC 12 reports a false -Wmismatched-new-delete for Asio's recycled coroutine frames of
+// functions that await offload_to.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
 namespace ch::server::handlers {
 
@@ -15,11 +21,48 @@ Awaitable base(Context& ctx, http::Exchange& ex) {
   co_await ex.send(std::move(r));
 }
 
-Awaitable health(Context&, http::Exchange& ex) {
+namespace {
+
+// Whether each store answers: "ok" or why not (an object store or database that is down).
+nlohmann::json store_status(Context& ctx) {
+  nlohmann::json j = nlohmann::json::object();
+  try {
+    ctx.blobs.size_of(digest_of(""));
+    j["blobs"] = "ok";
+  } catch (const std::exception& e) {
+    j["blobs"] = e.what();
+  }
+  try {
+    ctx.meta.generation();
+    j["metadata"] = "ok";
+  } catch (const std::exception& e) {
+    j["metadata"] = e.what();
+  }
+  return j;
+}
+
+Awaitable send_status(Context& ctx, http::Exchange& ex, bool readiness) {
+  nlohmann::json stores = co_await offload_to(store_pool(), [&ctx] { return store_status(ctx); });
+  const bool ready = stores["blobs"] == "ok" && stores["metadata"] == "ok";
   http::Response r;
+  // Liveness (/healthz) is this process answering; readiness (/readyz, for a load balancer)
+  // also needs its stores.
+  r.status = readiness && !ready ? 503 : 200;
   r.headers.emplace("Content-Type", "application/json");
-  r.body = "{\"status\":\"ok\"}";
+  r.headers.emplace("Cache-Control", "no-store");
+  nlohmann::json body = {{"status", ready ? "ok" : "degraded"}, {"stores", stores}};
+  r.body = body.dump();
   co_await ex.send(std::move(r));
+}
+
+}  // namespace
+
+Awaitable health(Context& ctx, http::Exchange& ex) {
+  co_await send_status(ctx, ex, false);
+}
+
+Awaitable ready(Context& ctx, http::Exchange& ex) {
+  co_await send_status(ctx, ex, true);
 }
 
 Awaitable metrics(Context& ctx, http::Exchange& ex) {

@@ -90,11 +90,16 @@ using Awaitable = boost::asio::awaitable<void>;
 // One per area, dispatched by the router's table (router.cpp).
 Awaitable base(Context& ctx, http::Exchange& ex);      // base.cpp: GET /v2/
 Awaitable health(Context& ctx, http::Exchange& ex);    // base.cpp
+Awaitable ready(Context& ctx, http::Exchange& ex);     // base.cpp
 Awaitable metrics(Context& ctx, http::Exchange& ex);   // base.cpp
 Awaitable token(Context& ctx, http::Exchange& ex);     // token.cpp
 Awaitable admin_gc(Context& ctx, http::Exchange& ex);  // admin.cpp
 Awaitable handle_blob(Context& ctx, http::Exchange& ex, const std::string& name,
                       const std::string& ref);
+// Sends `length` bytes of the blob from `offset` after `r`'s headers: with sendfile from
+// `file` (a local store), else read from the store in bounded pieces (an object store).
+Awaitable send_blob_body(Context& ctx, http::Exchange& ex, http::Response r, const Digest& digest,
+                         const store::BlobFile* file, std::uint64_t offset, std::uint64_t length);
 Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& name,
                         const std::string& id);
 Awaitable handle_manifest(Context& ctx, http::Exchange& ex, const std::string& name,

@@ -7,4 +7,9 @@ boost::asio::thread_pool& cpu_pool() {
   return pool;
 }
 
+boost::asio::thread_pool& store_pool() {
+  static boost::asio::thread_pool pool(32);
+  return pool;
+}
+
 }  // namespace ch::server::handlers

@@ -15,14 +15,23 @@ namespace ch::server::handlers {
 // The pool: two threads, created on first use, alive for the process.
 boost::asio::thread_pool& cpu_pool();
 
-// Runs f() on the pool and resumes the calling coroutine on its own executor with the
-// result (or the exception f threw).
+// Calls that wait on a network store (S3, PostgreSQL): a larger pool of their own, so a slow
+// object store neither stalls the I/O threads nor the CPU pool. Created on first use.
+boost::asio::thread_pool& store_pool();
+
+// Runs f() on `pool` and resumes the calling coroutine on its own executor with the result
+// (or the exception f threw).
 template <typename F>
-boost::asio::awaitable<std::invoke_result_t<F>> offload(F f) {
+boost::asio::awaitable<std::invoke_result_t<F>> offload_to(boost::asio::thread_pool& pool, F f) {
   using T = std::invoke_result_t<F>;
   co_return co_await boost::asio::co_spawn(
-      cpu_pool(), [f = std::move(f)]() mutable -> boost::asio::awaitable<T> { co_return f(); },
+      pool, [f = std::move(f)]() mutable -> boost::asio::awaitable<T> { co_return f(); },
       boost::asio::use_awaitable);
+}
+
+template <typename F>
+boost::asio::awaitable<std::invoke_result_t<F>> offload(F f) {
+  co_return co_await offload_to(cpu_pool(), std::move(f));
 }
 
 }  // namespace ch::server::handlers

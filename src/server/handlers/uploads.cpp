@@ -6,6 +6,7 @@
 #include "base/random.hpp"
 #include "oci/reference.hpp"
 #include "server/handlers/context.hpp"
+#include "server/handlers/offload.hpp"
 
 namespace ch::server::handlers {
 
@@ -34,8 +35,17 @@ Awaitable send_progress(http::Exchange& ex, int status, const std::string& name,
   co_await ex.send(std::move(r));
 }
 
+// Runs a call of the blob store: inline for local files, on the store pool for an object
+// store (its calls wait on the network).
+template <typename F>
+boost::asio::awaitable<std::invoke_result_t<F>> store_call(Context& ctx, F f) {
+  if (ctx.blobs.local_files()) co_return f();
+  co_return co_await offload_to(store_pool(), std::move(f));
+}
+
 // Streams the request body into the upload. Returns the bytes appended.
-boost::asio::awaitable<std::uint64_t> stream_body(http::Exchange& ex, store::Upload& up) {
+boost::asio::awaitable<std::uint64_t> stream_body(Context& ctx, http::Exchange& ex,
+                                                  store::Upload& up) {
   std::uint64_t n = 0;
   const auto& req = ex.request();
   std::string buf;
@@ -52,7 +62,15 @@ boost::asio::awaitable<std::uint64_t> stream_body(http::Exchange& ex, store::Upl
     if (got == 0) break;
     buf.resize(got);
     n += got;
-    buf = up.append_owned(std::move(buf));
+    if (ctx.blobs.local_files()) {
+      buf = up.append_owned(std::move(buf));
+    } else {
+      // (Captures by reference only: GCC 12 destroys a lambda temporary with an owning
+      // capture twice when it is a coroutine's argument.)
+      std::string back = co_await offload_to(
+          store_pool(), [&up, &buf]() { return up.append_owned(std::move(buf)); });
+      buf = std::move(back);
+    }
   }
   if (req.content_length && *req.content_length != n)
     throw ApiError(OciError::kSizeInvalid, "body shorter than Content-Length");
@@ -138,18 +156,25 @@ Awaitable start(Context& ctx, http::Exchange& ex, const std::string& name) {
   session->repository = name;
   session->client = client_of(req);
   session->algorithm = algorithm;
-  session->upload = ctx.blobs.start_upload(id, algorithm);
+  session->upload = ctx.blobs.start_upload(id, algorithm, name);
   ctx.metrics.upload_started();
 
   if (expected) {  // monolithic single POST
     try {
-      co_await stream_body(ex, *session->upload);
-      commit_and_link(ctx, name, *session->upload, *expected);
+      co_await stream_body(ctx, ex, *session->upload);
+      co_await store_call(ctx, [&] { commit_and_link(ctx, name, *session->upload, *expected); });
     } catch (...) {
-      session->upload->cancel();
+      // (An object-store session never suspended is cancelled by its destructor.)
+      if (ctx.blobs.local_files()) session->upload->cancel();
       throw;
     }
     co_await blob_created(ex, name, *expected);
+    co_return;
+  }
+  if (ctx.blobs.shared_sessions()) {
+    // The session lives in the shared store: any node continues it.
+    co_await store_call(ctx, [&] { session->upload->suspend(); });
+    co_await send_progress(ex, 202, name, id, 0);
     co_return;
   }
   try {
@@ -235,7 +260,17 @@ Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& nam
   if (method != "GET" && method != "PATCH" && method != "PUT" && method != "DELETE")
     throw ApiError(OciError::kMethodNotAllowed, "method not allowed");
   require(ctx, req, name, {"pull", "push"});
-  auto session = ctx.uploads.find(id);
+  std::shared_ptr<UploadSession> session;
+  if (ctx.blobs.shared_sessions()) {
+    // Started on any node: taken up from the shared store for this request.
+    auto resumed = std::make_shared<UploadSession>();
+    resumed->upload = co_await store_call(ctx, [&] {
+      return ctx.blobs.resume_upload(id, &resumed->repository, &resumed->algorithm);
+    });
+    if (resumed->upload) session = std::move(resumed);
+  } else {
+    session = ctx.uploads.find(id);
+  }
   if (!session || session->repository != name)
     throw ApiError(OciError::kUploadUnknown, "blob upload unknown to registry", id);
   SessionUse use(session);
@@ -248,7 +283,7 @@ Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& nam
     co_return;
   }
   if (method == "DELETE") {
-    up.cancel();
+    co_await store_call(ctx, [&] { up.cancel(); });
     ctx.uploads.erase(id);
     use.release();
     http::Response r;
@@ -259,12 +294,13 @@ Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& nam
   if (method == "PATCH") {
     check_content_range(req, name, id, up.size());
     try {
-      co_await stream_body(ex, up);
+      co_await stream_body(ctx, ex, up);
     } catch (...) {
-      up.suspend();
+      // A shared session keeps the state of its last completed request.
+      if (ctx.blobs.local_files()) up.suspend();
       throw;
     }
-    up.suspend();
+    co_await store_call(ctx, [&] { up.suspend(); });
     std::uint64_t size = up.size();
     use.release();
     co_await send_progress(ex, 202, name, id, size);
@@ -278,13 +314,13 @@ Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& nam
     throw ApiError(OciError::kDigestInvalid, "digest algorithm does not match the upload's");
   check_content_range(req, name, id, up.size());
   try {
-    co_await stream_body(ex, up);
+    co_await stream_body(ctx, ex, up);
   } catch (...) {
-    up.suspend();
+    if (ctx.blobs.local_files()) up.suspend();
     throw;
   }
   try {
-    commit_and_link(ctx, name, up, expected);
+    co_await store_call(ctx, [&] { commit_and_link(ctx, name, up, expected); });
   } catch (const ApiError& e) {
     if (e.code() == "DIGEST_INVALID") ctx.uploads.erase(id);  // the data is gone
     throw;

@@ -270,6 +270,39 @@ class Connection final : public Exchange {
     response_complete_ = true;
   }
 
+  asio::awaitable<void> send_stream(Response r, std::uint64_t length,
+                                    std::function<asio::awaitable<std::string>()> next) override {
+    const bool body_allowed = !head_ && r.status != 204 && r.status != 304;
+    std::optional<std::uint64_t> announced;
+    if (r.status != 204) announced = length;
+    if (!body_allowed || length == 0) {
+      std::string head = start_response(r, announced, false);
+      co_await write(asio::buffer(head));
+      response_complete_ = true;
+      co_return;
+    }
+    // The first piece is read before anything is sent: a store that fails at once still
+    // gets a proper error response; and the headers leave with it in one write (two small
+    // writes would wait on the client's delayed ACK).
+    std::uint64_t left = length;
+    std::string piece = co_await next();
+    if (piece.empty() || piece.size() > left)
+      throw Error(ErrorCode::kIo, "a streamed body did not match its announced length");
+    std::string head = start_response(r, announced, false);
+    const std::array buffers{asio::buffer(head), asio::buffer(piece)};
+    co_await write(buffers);
+    for (;;) {
+      left -= piece.size();
+      bytes_out_ += piece.size();
+      if (left == 0) break;
+      piece = co_await next();
+      if (piece.empty() || piece.size() > left)
+        throw Error(ErrorCode::kIo, "a streamed body did not match its announced length");
+      co_await write(asio::buffer(piece));
+    }
+    response_complete_ = true;
+  }
+
  private:
   Shared& shared() { return worker_.shared; }
   tcp::socket& lowest() { return beast::get_lowest_layer(stream_); }

@@ -66,6 +66,13 @@ class Exchange {
   // over TLS. The fd stays owned by the caller.
   virtual boost::asio::awaitable<void> send_file(Response response, int fd, std::uint64_t offset,
                                                  std::uint64_t length) = 0;
+  // Sends `length` bytes produced piece by piece after the headers of `response` (whose
+  // Content-Length is set to `length`): `next` is awaited for the following piece until
+  // `length` bytes went out (an object-store blob, read in bounded pieces). When `next` throws
+  // after the headers went out, the connection is closed (the client sees a short body).
+  virtual boost::asio::awaitable<void> send_stream(
+      Response response, std::uint64_t length,
+      std::function<boost::asio::awaitable<std::string>()> next) = 0;
   virtual bool responded() const = 0;
 };
 

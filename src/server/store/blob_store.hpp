@@ -72,15 +72,44 @@ class BlobStore {
  public:
   virtual ~BlobStore() = default;
   virtual std::optional<std::uint64_t> size_of(const Digest& d) = 0;
+  // The blob as a local file (sent with sendfile), or nullopt when it is missing or the
+  // backend keeps no local files (local_files() == false: use read_range).
   virtual std::optional<BlobFile> open(const Digest& d) = 0;
+  // Whether open() gives files. An object-store backend answers false; its blobs are read
+  // in bounded pieces with read_range, or fetched by clients from redirect_url.
+  virtual bool local_files() const { return true; }
+  // Bytes [offset, offset + length) of the blob (length: a bounded piece), or nullopt when the
+  // blob is missing. The default reads what open() gives.
+  virtual std::optional<std::string> read_range(const Digest& d, std::uint64_t offset,
+                                                std::uint64_t length);
+  // A URL a client may GET the blob from directly for a while (a presigned object-store
+  // URL), or "" when the backend does not redirect.
+  virtual std::string redirect_url(const Digest& d) {
+    (void)d;
+    return {};
+  }
   // A small blob's bytes (a config, a signature payload), or nullopt when it is missing or
   // larger than `max_bytes`. The default reads what open() gives; an object-store backend
   // GETs it.
   virtual std::optional<std::string> read(const Digest& d, std::uint64_t max_bytes);
   // Starts a new upload session `id` (a fresh random uuid chosen by the caller) hashing
   // with `algorithm`.
-  virtual std::unique_ptr<Upload> start_upload(const std::string& id,
-                                               DigestAlgorithm algorithm) = 0;
+  // `repository` is recorded with a shared session (see resume_upload).
+  virtual std::unique_ptr<Upload> start_upload(const std::string& id, DigestAlgorithm algorithm,
+                                               const std::string& repository = {}) = 0;
+  // Whether upload sessions live in the shared store, so that any node serving the same
+  // store can continue a session another node started (scale-out). Then every request of a
+  // session resumes it from the store and suspend() writes its state back.
+  virtual bool shared_sessions() const { return false; }
+  // The shared session `id` as its last suspend() left it, with the repository and algorithm
+  // it was started with; nullptr when there is no such session (or sessions are not shared).
+  virtual std::unique_ptr<Upload> resume_upload(const std::string& id, std::string* repository,
+                                                DigestAlgorithm* algorithm) {
+    (void)id;
+    (void)repository;
+    (void)algorithm;
+    return nullptr;
+  }
   // Stores small content in one call (hashing, fsync, rename); returns its digest.
   virtual Digest put(std::string_view data,
                      DigestAlgorithm algorithm = DigestAlgorithm::kSha256) = 0;

@@ -50,6 +50,22 @@ std::optional<std::string> BlobStore::read(const Digest& d, std::uint64_t max_by
   return data;
 }
 
+std::optional<std::string> BlobStore::read_range(const Digest& d, std::uint64_t offset,
+                                                 std::uint64_t length) {
+  auto file = open(d);
+  if (!file || offset > file->size()) return std::nullopt;
+  length = std::min(length, file->size() - offset);
+  std::string data(static_cast<std::size_t>(length), '\0');
+  std::size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::pread(file->fd(), data.data() + done, data.size() - done,
+                        static_cast<off_t>(offset + done));
+    if (n <= 0) return std::nullopt;
+    done += static_cast<std::size_t>(n);
+  }
+  return data;
+}
+
 namespace {
 
 namespace stdfs = std::filesystem;
@@ -264,7 +280,8 @@ class FsBlobStore final : public BlobStore {
     return std::optional<BlobFile>(std::in_place, fd, static_cast<std::uint64_t>(st.st_size));
   }
 
-  std::unique_ptr<Upload> start_upload(const std::string& id, DigestAlgorithm algorithm) override {
+  std::unique_ptr<Upload> start_upload(const std::string& id, DigestAlgorithm algorithm,
+                                       const std::string& /*repository*/ = {}) override {
     auto p = upload_path(root_, id);  // validates the id
     int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) {

@@ -24,7 +24,7 @@
 // Connections: a pool of at most `connections` libpq connections (mutex + condition
 // variable), opened on demand. A statement that fails because the connection broke
 // (PostgreSQL restarted, network cut) resets the connection and reruns the operation once;
-// if the database is still unreachable the call throws Error(kIo) naming the database
+// if the database is still unreachable the call throws Error(kUnavailable) naming the database
 // without its password. An operation whose COMMIT was lost with the connection runs again:
 // pushes and links are idempotent; a delete then answers false although it happened.
 //
@@ -360,7 +360,8 @@ class Pool {
     cv_.notify_one();
   }
 
-  // Reconnects a broken connection; throws Error(kIo) when the database stays unreachable.
+  // Reconnects a broken connection; throws Error(kUnavailable) when the database stays
+  // unreachable.
   void reset(PGconn* c) {
     libpq().reset(c);
     if (libpq().status(c) != CONNECTION_OK) throw unreachable(c);
@@ -368,8 +369,8 @@ class Pool {
   }
 
   Error unreachable(PGconn* c) const {
-    return Error(ErrorCode::kIo, "PostgreSQL metadata database " + where_ +
-                                     " is unreachable: " + trim(libpq().error_message(c)));
+    return Error(ErrorCode::kUnavailable, "PostgreSQL metadata database " + where_ +
+                                              " is unreachable: " + trim(libpq().error_message(c)));
   }
   const std::string& where() const { return where_; }
 
@@ -824,8 +825,9 @@ class PgMetadataStore final : public MetadataStore {
       } catch (const PgFailure& f) {
         if (f.broken) {
           if (reconnected)
-            throw Error(ErrorCode::kIo, "PostgreSQL metadata database " + pool_.where() +
-                                            " is unreachable (" + what + "): " + f.message);
+            throw Error(ErrorCode::kUnavailable, "PostgreSQL metadata database " + pool_.where() +
+                                                     " is unreachable (" + what +
+                                                     "): " + f.message);
           reconnected = true;
           pool_.reset(lease.conn().raw());  // throws when the database stays unreachable
           continue;
