@@ -3,7 +3,14 @@
 
 #include <CLI/CLI.hpp>
 
+namespace ch::server {
+struct ServeSettings;
+}
+
 namespace ch::cli {
+
+// --storage, --s3-*, --metadata: the scale-out stores (serve.cpp; used by serve and migrate).
+void add_store_options(CLI::App* cmd, server::ServeSettings* settings);
 
 void add_package_command(CLI::App& app);
 void add_show_command(CLI::App& app);
@@ -11,6 +18,7 @@ void add_lint_command(CLI::App& app);
 void add_version_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
 void add_gc_command(CLI::App& app);
+void add_migrate_command(CLI::App& app);
 void add_push_command(CLI::App& app);
 void add_pull_command(CLI::App& app);
 void add_registry_command(CLI::App& app);

@@ -29,6 +29,7 @@ constexpr Command kCommands[] = {
     {"sign", ch::cli::add_sign_command},
     {"serve", ch::cli::add_serve_command},
     {"gc", ch::cli::add_gc_command},
+    {"migrate", ch::cli::add_migrate_command},
     {"version", ch::cli::add_version_command},
 };
 

@@ -19,6 +19,32 @@ struct ServeArgs : server::ServeSettings {
 
 }  // namespace
 
+// The flags naming the scale-out stores (serve and migrate).
+void add_store_options(CLI::App* cmd, server::ServeSettings* a) {
+  cmd->add_option(
+      "--storage", a->storage,
+      "blob storage: empty for files under --root, or s3://BUCKET[/PREFIX] (scale-out)");
+  cmd->add_option("--s3-endpoint", a->s3_endpoint,
+                  "S3 API endpoint http(s)://HOST[:PORT] (default: AWS in --s3-region)");
+  cmd->add_option("--s3-region", a->s3_region, "S3 region (signature scope)")
+      ->capture_default_str();
+  cmd->add_option("--s3-path-style", a->s3_path_style,
+                  "path-style requests (endpoint/bucket/key) instead of bucket.endpoint/key")
+      ->capture_default_str();
+  cmd->add_option("--s3-redirect", a->s3_redirect,
+                  "answer blob GETs with 307 to a presigned object-store URL")
+      ->capture_default_str();
+  cmd->add_option("--s3-redirect-expiry", a->s3_redirect_expiry,
+                  "lifetime of presigned URLs, seconds")
+      ->capture_default_str();
+  cmd->add_option("--s3-access-key-file", a->s3_access_key_file,
+                  "file holding the S3 access key (default: $AWS_ACCESS_KEY_ID)");
+  cmd->add_option("--s3-secret-key-file", a->s3_secret_key_file,
+                  "file holding the S3 secret key (default: $AWS_SECRET_ACCESS_KEY)");
+  cmd->add_option("--metadata", a->metadata,
+                  "metadata store: empty for SQLite under --root, or postgres://USER@HOST:PORT/DB");
+}
+
 void add_serve_command(CLI::App& app) {
   auto a = std::make_shared<ServeArgs>();
   CLI::App* cmd = app.add_subcommand(
@@ -68,28 +94,7 @@ void add_serve_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--access-log", a->access_log, "print one access-log line per request on stderr")
       ->capture_default_str();
-  cmd->add_option(
-      "--storage", a->storage,
-      "blob storage: empty for files under --root, or s3://BUCKET[/PREFIX] (scale-out)");
-  cmd->add_option("--s3-endpoint", a->s3_endpoint,
-                  "S3 API endpoint http(s)://HOST[:PORT] (default: AWS in --s3-region)");
-  cmd->add_option("--s3-region", a->s3_region, "S3 region (signature scope)")
-      ->capture_default_str();
-  cmd->add_option("--s3-path-style", a->s3_path_style,
-                  "path-style requests (endpoint/bucket/key) instead of bucket.endpoint/key")
-      ->capture_default_str();
-  cmd->add_option("--s3-redirect", a->s3_redirect,
-                  "answer blob GETs with 307 to a presigned object-store URL")
-      ->capture_default_str();
-  cmd->add_option("--s3-redirect-expiry", a->s3_redirect_expiry,
-                  "lifetime of presigned URLs, seconds")
-      ->capture_default_str();
-  cmd->add_option("--s3-access-key-file", a->s3_access_key_file,
-                  "file holding the S3 access key (default: $AWS_ACCESS_KEY_ID)");
-  cmd->add_option("--s3-secret-key-file", a->s3_secret_key_file,
-                  "file holding the S3 secret key (default: $AWS_SECRET_ACCESS_KEY)");
-  cmd->add_option("--metadata", a->metadata,
-                  "metadata store: empty for SQLite under --root, or postgres://USER@HOST:PORT/DB");
+  add_store_options(cmd, a.get());
 
   cmd->callback([a, cmd] {
     if (!a->config.empty()) {

@@ -31,31 +31,21 @@
 
 namespace ch::server {
 
-namespace {
-
-// flock(2) on <root>/.lock: one server (or offline gc) per root.
-class RootLock {
- public:
-  explicit RootLock(const std::filesystem::path& root) {
-    std::filesystem::create_directories(root);
-    auto path = root / ".lock";
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd_ < 0) throw_errno("open " + path.string());
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      ::close(fd_);
-      throw Error(ErrorCode::kAlreadyExists, "the registry root " + root.string() +
-                                                 " is in use by another charthouse process");
-    }
+RootLock::RootLock(const std::filesystem::path& root) {
+  std::filesystem::create_directories(root);
+  auto path = root / ".lock";
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ < 0) throw_errno("open " + path.string());
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd_);
+    throw Error(ErrorCode::kAlreadyExists,
+                "the registry root " + root.string() + " is in use by another charthouse process");
   }
-  ~RootLock() {
-    if (fd_ >= 0) ::close(fd_);
-  }
+}
 
- private:
-  int fd_ = -1;
-};
-
-}  // namespace
+RootLock::~RootLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
 
 nlohmann::ordered_json report_json(const gc::Report& r);
 

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -34,6 +35,19 @@ struct ServiceOptions {
   // admin token and address.
   std::optional<store::S3BlobStoreOptions> s3;
   std::string metadata_url;
+};
+
+// flock(2) on <root>/.lock: one server (or offline gc, or migrate) per root. Throws
+// Error(kAlreadyExists) when another process holds it.
+class RootLock {
+ public:
+  explicit RootLock(const std::filesystem::path& root);
+  ~RootLock();
+  RootLock(const RootLock&) = delete;
+  RootLock& operator=(const RootLock&) = delete;
+
+ private:
+  int fd_ = -1;
 };
 
 class Service {

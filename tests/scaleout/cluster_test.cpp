@@ -476,5 +476,112 @@ TEST_F(ClusterTest, PostgresRestartingUnderTheClusterIsRiddenOut) {
   EXPECT_EQ(http.request("GET", c().node_url(0) + "/readyz").status, 200);
 }
 
+// `charthouse migrate`: an embedded root (what `make demo` runs) moved onto RGW + PostgreSQL,
+// served there by a node with an empty disk exactly as the embedded server served it.
+TEST_F(ClusterTest, MigrateMovesAnEmbeddedRootOntoTheScaleOutStores) {
+  const auto& s3 = testing::shared_object_store();
+  auto root = tmp_.path() / "embedded";
+  int port = 0;
+  auto embedded = testing::start_server(CH_BINARY, root.string(), {"--gc-interval", "0"}, &port);
+  const std::string host = "127.0.0.1:" + std::to_string(port);
+  HttpClient http;
+  for (const std::string v : {"1.0.0", "1.1.0"}) {
+    auto push = run({CH_BINARY, "push", package("moved", v).string(), "oci://" + host + "/charts",
+                     "--plain-http"});
+    ASSERT_EQ(push.code, 0) << push.err;
+  }
+  std::string image = push_image(http, "http://" + host, "apps/web", "v1", "migrated");
+  std::string untagged = push_image(http, "http://" + host, "apps/web", "tmp", "untagged");
+  ASSERT_EQ(http.request("DELETE", "http://" + host + "/v2/apps/web/manifests/tmp").status, 202);
+  // An index over the image (its child must arrive first).
+  std::string image_size =
+      std::to_string(http.request("GET", "http://" + host + "/v2/apps/web/manifests/v1",
+                                  {"Accept: application/vnd.oci.image.manifest.v1+json"})
+                         .body.size());
+  json index = {
+      {"schemaVersion", 2},
+      {"mediaType", "application/vnd.oci.image.index.v1+json"},
+      {"manifests", json::array({{{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                                  {"digest", image},
+                                  {"size", std::stoll(image_size)}}})}};
+  ASSERT_EQ(http.request("PUT", "http://" + host + "/v2/apps/web/manifests/multi",
+                         {"Content-Type: application/vnd.oci.image.index.v1+json"}, index.dump())
+                .status,
+            201);
+  std::string index_yaml = http.request("GET", "http://" + host + "/charts/index.yaml").body;
+  embedded->signal(SIGTERM);
+  ASSERT_EQ(embedded->wait(), 0);
+
+  const std::string bucket = "migrated-" + std::to_string(::getpid());
+  testing::create_bucket(s3, bucket);
+  testing::shared_postgres().create_database("migrated");
+  const std::string metadata = testing::shared_postgres().conninfo("migrated");
+  std::vector<std::string> argv = {CH_BINARY,       "migrate",   "--root",
+                                   root.string(),   "--storage", "s3://" + bucket + "/r",
+                                   "--s3-endpoint", s3.endpoint, "--metadata",
+                                   metadata};
+  auto first = run(argv, {}, testing::s3_env(s3));
+  ASSERT_EQ(first.code, 0) << first.err;
+  EXPECT_NE(first.out.find("2 repositories, 5 manifests, 4 tags"), std::string::npos)
+      << first.out << first.err;
+  EXPECT_NE(first.out.find(" 0 already there"), std::string::npos) << first.out;
+  // Again: everything is there already, nothing changes (an interrupted run resumes so).
+  auto again = run(argv, {}, testing::s3_env(s3));
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_NE(again.out.find("migrated: 0 blobs copied (0 bytes)"), std::string::npos) << again.out;
+
+  // A node with an empty disk on the migrated stores serves everything as before.
+  auto node = testing::start_server(CH_BINARY, (tmp_.path() / "fresh").string(),
+                                    {"--storage", "s3://" + bucket + "/r", "--s3-endpoint",
+                                     s3.endpoint, "--metadata", metadata, "--gc-interval", "0"},
+                                    &port, testing::s3_env(s3));
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  auto out = tmp_.path() / "pulled";
+  stdfs::create_directories(out);
+  auto pull =
+      run({testing::kHelm3, "pull", "oci://127.0.0.1:" + std::to_string(port) + "/charts/moved",
+           "--version", "1.1.0", "--plain-http", "-d", out.string()},
+          tmp_.path(), helm_env());
+  ASSERT_EQ(pull.code, 0) << pull.err;
+  EXPECT_EQ(testing::read(out / "moved-1.1.0.tgz"), testing::read(tmp_.path() / "moved-1.1.0.tgz"));
+  EXPECT_EQ(resolve(http, base, "apps/web", "v1"), image);
+  EXPECT_EQ(resolve(http, base, "apps/web", untagged), untagged);  // untagged manifests too
+  auto multi = http.request("GET", base + "/v2/apps/web/manifests/multi",
+                            {"Accept: application/vnd.oci.image.index.v1+json"});
+  EXPECT_EQ(multi.status, 200);
+  EXPECT_EQ(multi.body, index.dump());
+  std::string moved_index = http.request("GET", base + "/charts/index.yaml").body;
+  auto entries = [](const std::string& yaml) {
+    std::vector<std::string> lines;
+    std::size_t pos = 0;
+    while (pos < yaml.size()) {
+      auto nl = yaml.find('\n', pos);
+      std::string line = yaml.substr(pos, nl - pos);
+      if (line.find("generated:") == std::string::npos) lines.push_back(line);
+      if (nl == std::string::npos) break;
+      pos = nl + 1;
+    }
+    return lines;
+  };
+  EXPECT_EQ(entries(moved_index), entries(index_yaml));
+
+  // A blob whose file no longer matches its digest is reported, not copied.
+  std::string victim;
+  for (const auto& f : testing::list_files(root / "blobs")) victim = f;
+  ASSERT_FALSE(victim.empty());
+  std::string bytes = testing::read(root / "blobs" / victim);
+  bytes[0] = static_cast<char>(bytes[0] ^ 1);
+  testing::write(root / "blobs" / victim, bytes);
+  const std::string bucket2 = bucket + "-b";
+  testing::create_bucket(s3, bucket2);
+  testing::shared_postgres().create_database("migrated_b");
+  argv[5] = "s3://" + bucket2;
+  argv[9] = testing::shared_postgres().conninfo("migrated_b");
+  auto bad = run(argv, {}, testing::s3_env(s3));
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("not copied"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("items could not be migrated"), std::string::npos) << bad.err;
+}
+
 }  // namespace
 }  // namespace ch

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -61,9 +62,22 @@ struct GcReport {
   std::vector<Digest> blobs_unlinked;     // blobs no manifest references any more
 };
 
+// One repository's whole contents, for moving a registry to other stores (`charthouse
+// migrate`).
+struct RepositoryContents {
+  std::string name;
+  std::vector<std::pair<Digest, std::uint64_t>> blobs;  // linked blobs and their sizes
+  // Every manifest with the tags pointing at it (none for untagged ones).
+  std::vector<std::pair<std::shared_ptr<const Manifest>, std::vector<std::string>>> manifests;
+};
+
 class MetadataStore {
  public:
   virtual ~MetadataStore() = default;
+
+  // Calls `fn` with each repository's contents, one repository at a time (a consistent
+  // snapshot of each). Throws Error(kInvalidArgument) for a store that cannot be exported.
+  virtual void export_repositories(const std::function<void(const RepositoryContents&)>& fn);
 
   // Blob membership: a blob is visible in a repository once linked there (upload, mount or
   // a manifest referencing it). Linking creates the repository.

@@ -670,6 +670,29 @@ class SqliteMetadataStore final : public MetadataStore {
     return generation_;
   }
 
+  void export_repositories(const std::function<void(const RepositoryContents&)>& fn) override {
+    std::vector<std::string> names;
+    {
+      std::shared_lock lock(mu_);
+      for (const auto& [name, r] : mirror_.repos) names.push_back(name);
+    }
+    for (const std::string& name : names) {
+      RepositoryContents c;
+      c.name = name;
+      {
+        std::shared_lock lock(mu_);
+        const RepoState* r = mirror_.find(name);
+        if (!r) continue;
+        for (const auto& [digest, size] : r->blobs)
+          c.blobs.emplace_back(Digest::parse(digest), size);
+        std::unordered_map<std::string, std::vector<std::string>> tags_of;
+        for (const auto& [tag, digest] : r->tags) tags_of[digest.str()].push_back(tag);
+        for (const auto& [digest, m] : r->manifests) c.manifests.emplace_back(m, tags_of[digest]);
+      }
+      fn(c);
+    }
+  }
+
   bool repository_exists(const std::string& repo) override {
     std::shared_lock lock(mu_);
     return mirror_.repos.count(repo) != 0;
@@ -1061,6 +1084,14 @@ std::unique_ptr<MetadataStore> open_sqlite_metadata_store(const std::filesystem:
 
 std::unique_ptr<MetadataStore> open_sqlite_metadata_store(const std::filesystem::path& root) {
   return open_sqlite_metadata_store(root, SqliteMetadataOptions{});
+}
+
+}  // namespace ch::server::store
+
+namespace ch::server::store {
+
+void MetadataStore::export_repositories(const std::function<void(const RepositoryContents&)>&) {
+  throw Error(ErrorCode::kInvalidArgument, "this metadata store cannot be exported");
 }
 
 }  // namespace ch::server::store
