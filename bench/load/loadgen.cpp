@@ -686,11 +686,13 @@ int cmd_report(const Args& a) {
 
   fsys::path dir = arg(a, "out-dir");
   fsys::create_directories(dir);
-  std::ofstream(dir / "registry.md") << md.str();
-  std::ofstream(dir / "registry.json") << doc.dump(2) << "\n";
+  // --name: the files' prefix (registry, scaleout).
+  const std::string name = arg(a, "name", "registry");
+  std::ofstream(dir / (name + ".md")) << md.str();
+  std::ofstream(dir / (name + ".json")) << doc.dump(2) << "\n";
   // gnuplot: one bar per workload, charthouse's advantage over docker-registry (log scale).
   {
-    std::ofstream dat(dir / "registry-ratios.dat");
+    std::ofstream dat(dir / (name + "-ratios.dat"));
     int i = 0;
     for (const auto& o : outs) {
       std::string label = o.row->name;
@@ -698,16 +700,16 @@ int cmd_report(const Args& a) {
         if (ch == '"') ch = '\'';
       dat << i++ << " \"" << label << "\" " << o.advantage << "\n";
     }
-    std::ofstream gp(dir / "registry-ratios.gp");
+    std::ofstream gp(dir / (name + "-ratios.gp"));
     gp << "set terminal pngcairo size 1100," << 200 + 28 * outs.size() << " font 'sans,10'\n"
-       << "set output '" << (dir / "registry-ratios.png").string() << "'\n"
+       << "set output '" << (dir / (name + "-ratios.png")).string() << "'\n"
        << "set title 'charthouse serve vs docker-registry: times better (>1: charthouse "
           "faster/smaller)'\n"
        << "set style fill solid 0.8\nset boxwidth 0.7\nset logscale x 2\nset grid xtics\n"
        << "set termoption noenhanced\nset xlabel 'charthouse advantage (log scale)'\n"
        << "set yrange [" << outs.size() << ":-1]\nset ytics scale 0\nset key off\n"
        << "set arrow from 1, graph 0 to 1, graph 1 nohead lw 2 lc rgb 'black'\n"
-       << "plot '" << (dir / "registry-ratios.dat").string()
+       << "plot '" << (dir / (name + "-ratios.dat")).string()
        << "' using ($3/2):1:($3/2):(0.35):($3 >= 1 ? 0x2e7d32 : 0xc62828):ytic(2) with "
           "boxxyerror lc rgb variable, '' using 3:1:(sprintf('%.2f', $3)) with labels left "
           "offset 0.5,0\n";

@@ -476,6 +476,36 @@ TEST_F(ClusterTest, PostgresRestartingUnderTheClusterIsRiddenOut) {
   EXPECT_EQ(http.request("GET", c().node_url(0) + "/readyz").status, 200);
 }
 
+// Token auth across nodes: the signing key is shared configuration (--token-key), so a token
+// issued by one node is accepted by every other.
+TEST_F(ClusterTest, TokensIssuedByOneNodeAreAcceptedByEveryNode) {
+  auto htpasswd = tmp_.path() / "htpasswd";
+  ASSERT_EQ(run({"/usr/bin/htpasswd", "-bcB", htpasswd.string(), "alice", "wonderland"}).code, 0);
+  const std::vector<std::string> auth = {"--auth",      "token",
+                                         "--htpasswd",  htpasswd.string(),
+                                         "--token-key", (tmp_.path() / "token.key").string()};
+  int px = 0, py = 0;
+  auto x = c().start_node(&px, auth);
+  auto y = c().start_node(&py, auth);
+  const std::string ux = "http://127.0.0.1:" + std::to_string(px);
+  const std::string uy = "http://127.0.0.1:" + std::to_string(py);
+  HttpClient http;
+  EXPECT_EQ(http.request("GET", uy + "/v2/").status, 401);
+  auto t = http.request("GET", ux + "/token?service=charthouse&scope=repository:tok/app:pull,push",
+                        {"Authorization: Basic YWxpY2U6d29uZGVybGFuZA=="});  // alice:wonderland
+  ASSERT_EQ(t.status, 200) << t.body;
+  const std::string bearer =
+      "Authorization: Bearer " + json::parse(t.body)["token"].get<std::string>();
+  std::string data = "pushed with a token from another node";
+  std::string d = digest_of(data).str();
+  auto push = http.request("POST", uy + "/v2/tok/app/blobs/uploads/?digest=" + d, {bearer}, data);
+  EXPECT_EQ(push.status, 201) << push.body;
+  auto get = http.request("GET", ux + "/v2/tok/app/blobs/" + d, {bearer});
+  EXPECT_EQ(get.status, 200);
+  EXPECT_EQ(get.body, data);
+  EXPECT_EQ(http.request("GET", ux + "/v2/tok/app/blobs/" + d).status, 401);
+}
+
 // `charthouse migrate`: an embedded root (what `make demo` runs) moved onto RGW + PostgreSQL,
 // served there by a node with an empty disk exactly as the embedded server served it.
 TEST_F(ClusterTest, MigrateMovesAnEmbeddedRootOntoTheScaleOutStores) {

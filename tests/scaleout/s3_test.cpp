@@ -13,6 +13,7 @@
 #include "base/digest.hpp"
 #include "base/error.hpp"
 #include "base/file.hpp"
+#include "helm_tools.hpp"
 #include "http_client.hpp"
 #include "object_store.hpp"
 #include "process.hpp"
@@ -433,6 +434,21 @@ TEST_F(S3Serve, RedirectModeAnswersWithPresignedUrlsThatClientsFollow) {
                             "0.1.0", "--plain-http", "-d", (tmp_.path() / "out").string()});
   ASSERT_EQ(pull.code, 0) << pull.err;
   EXPECT_EQ(testing::read(tmp_.path() / "out" / "redirected-0.1.0.tgz"), testing::read(tgz));
+  // So do Helm 3 and Helm 4.
+  int k = 0;
+  for (const std::string& helm : {testing::kHelm3, testing::kHelm4}) {
+    auto dir = tmp_.path() / ("helm-" + std::to_string(k++));
+    stdfs::create_directories(dir / "out");
+    auto r = testing::run({helm, "pull", "oci://" + host + "/charts/redirected", "--version",
+                           "0.1.0", "--plain-http", "-d", (dir / "out").string()},
+                          dir,
+                          {{"HELM_CONFIG_HOME", (dir / "hc").string()},
+                           {"HELM_CACHE_HOME", (dir / "hk").string()},
+                           {"HELM_DATA_HOME", (dir / "hd").string()},
+                           {"HOME", dir.string()}});
+    ASSERT_EQ(r.code, 0) << helm << ": " << r.err;
+    EXPECT_EQ(testing::read(dir / "out" / "redirected-0.1.0.tgz"), testing::read(tgz)) << helm;
+  }
 }
 
 TEST_F(S3Serve, BadObjectStoreSettingsStopTheServerWithAClearError) {

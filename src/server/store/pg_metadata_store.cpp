@@ -318,10 +318,26 @@ class Tx {
 };
 
 // At most `max` connections, opened on demand and kept; callers beyond wait.
+// A database that does not answer must not hold a request forever: unless the operator set
+// them, connecting gives up after 5 s and TCP keepalives notice a vanished server in ~25 s.
+std::string with_timeouts(std::string conninfo) {
+  const bool uri = conninfo.rfind("postgres://", 0) == 0 || conninfo.rfind("postgresql://", 0) == 0;
+  for (const char* setting : {"connect_timeout=5", "keepalives=1", "keepalives_idle=10",
+                              "keepalives_interval=5", "keepalives_count=3"}) {
+    std::string key = std::string(setting).substr(0, std::string(setting).find('=') + 1);
+    if (conninfo.find(key) != std::string::npos) continue;
+    if (uri)
+      conninfo += (conninfo.find('?') == std::string::npos ? "?" : "&") + std::string(setting);
+    else
+      conninfo += " " + std::string(setting);
+  }
+  return conninfo;
+}
+
 class Pool {
  public:
   Pool(std::string conninfo, std::string where, std::size_t max)
-      : conninfo_(std::move(conninfo)),
+      : conninfo_(with_timeouts(std::move(conninfo))),
         where_(std::move(where)),
         max_(std::max<std::size_t>(1, max)) {}
   ~Pool() {
