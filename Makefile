@@ -60,7 +60,9 @@ bench: build
 	bench/client.sh $(BUILD)/charthouse
 	$(BUILD)/micro_bench --benchmark_min_time=0.2
 	bench/deps.sh $(BUILD)/charthouse
+	bench/scaleout.sh $(BUILD)/charthouse
 	@echo; echo "== charthouse serve vs docker-registry (bench/results/registry.md) =="; cat bench/results/registry.md
+	@echo; echo "== scale-out: S3 + PostgreSQL vs docker-registry s3-aws (bench/results/scaleout.md) =="; cat bench/results/scaleout.md
 
 format:
 	find src tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i

@@ -36,17 +36,8 @@ namespace {
 namespace stdfs = std::filesystem;
 using nlohmann::json;
 using testing::HttpClient;
+using testing::random_bytes;
 using testing::run;
-
-std::string random_bytes(std::size_t n, unsigned seed) {
-  std::mt19937_64 rng(seed);
-  std::string s(n, '\0');
-  for (std::size_t i = 0; i < n; i += 8) {
-    std::uint64_t v = rng();
-    std::memcpy(s.data() + i, &v, std::min<std::size_t>(8, n - i));
-  }
-  return s;
-}
 
 // One cluster for the whole suite (starting RGW, PostgreSQL and the nodes once).
 struct Cluster {

@@ -2,6 +2,11 @@
 // the S3 client's calls, S3BlobStore's uploads (multipart, sessions continued by another
 // store instance = another node, digest checks, cleanup) and `charthouse serve --storage s3://`
 // end to end, with its configuration errors and an object store that goes away and comes back.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -26,16 +31,7 @@ namespace {
 
 namespace stdfs = std::filesystem;
 using testing::HttpClient;
-
-std::string random_bytes(std::size_t n, unsigned seed) {
-  std::mt19937_64 rng(seed);
-  std::string s(n, '\0');
-  for (std::size_t i = 0; i < n; i += 8) {
-    std::uint64_t v = rng();
-    std::memcpy(s.data() + i, &v, std::min<std::size_t>(8, n - i));
-  }
-  return s;
-}
+using testing::random_bytes;
 
 std::string unique_bucket(const std::string& what) {
   static std::atomic<int> n{0};
@@ -404,6 +400,22 @@ TEST_F(S3Serve, ChartsAndBlobsGoThroughTheObjectStore) {
   auto range = http.request("GET", base + "/v2/img/blobs/" + d, {"Range: bytes=5000000-5000009"});
   EXPECT_EQ(range.status, 206);
   EXPECT_EQ(range.body, data.substr(5000000, 10));
+  // A client that goes away in the middle of a download: the node carries on.
+  for (int i = 0; i < 3; ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    std::string get_req = "GET /v2/img/blobs/" + d + " HTTP/1.1\r\nHost: x\r\n\r\n";
+    ASSERT_EQ(::send(fd, get_req.data(), get_req.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(get_req.size()));
+    char buf[65536];
+    ASSERT_GT(::recv(fd, buf, sizeof buf, 0), 0);
+    ::close(fd);
+  }
+  EXPECT_TRUE(http.request("GET", base + "/v2/img/blobs/" + d).body == data);
   S3Client s3(config("registry"));
   EXPECT_TRUE(s3.head("blobs/sha256/" + d.substr(7, 2) + "/" + d.substr(7)));
   for (const auto& f : testing::list_files(tmp_.path() / "node0"))

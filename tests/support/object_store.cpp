@@ -2,11 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <mutex>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 
@@ -87,6 +90,16 @@ void create_bucket(const ObjectStore& s, const std::string& bucket) {
 
 std::map<std::string, std::string> s3_env(const ObjectStore& s) {
   return {{"AWS_ACCESS_KEY_ID", s.access_key}, {"AWS_SECRET_ACCESS_KEY", s.secret_key}};
+}
+
+std::string random_bytes(std::size_t n, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::string s(n, '\0');
+  for (std::size_t i = 0; i < n; i += 8) {
+    std::uint64_t v = rng();
+    std::memcpy(s.data() + i, &v, std::min<std::size_t>(8, n - i));
+  }
+  return s;
 }
 
 std::unique_ptr<Process> start_balancer(const std::vector<int>& ports, const std::string& work,

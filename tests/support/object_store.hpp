@@ -32,6 +32,9 @@ void create_bucket(const ObjectStore& s, const std::string& bucket);
 // The environment a charthouse node needs for `s` (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
 std::map<std::string, std::string> s3_env(const ObjectStore& s);
 
+// `n` pseudo-random bytes from `seed` (test content that does not compress).
+std::string random_bytes(std::size_t n, unsigned seed);
+
 // nginx on a free loopback port (*port) balancing round-robin over 127.0.0.1:<ports>, with
 // request and response bodies streamed (no buffering, no size limit), the client's Host
 // header passed on, and a failed upstream connection retried on the next node for

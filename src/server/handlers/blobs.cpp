@@ -1,6 +1,13 @@
 // GET/HEAD/DELETE /v2/<name>/blobs/<digest>: blob bodies go out with sendfile, with Range,
 // ETag and If-None-Match.
 #include <cinttypes>
+#include <future>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <memory>
 
 #include "base/error.hpp"
 #include "server/handlers/context.hpp"
@@ -156,14 +163,84 @@ Awaitable handle_blob(Context& ctx, http::Exchange& ex, const std::string& name,
 
 namespace {
 
-boost::asio::awaitable<std::string> read_piece(Context& ctx, const Digest& digest,
-                                               std::uint64_t offset, std::uint64_t n) {
-  auto piece = co_await offload_to(
-      store_pool(), [&ctx, &digest, offset, n] { return ctx.blobs.read_range(digest, offset, n); });
-  if (!piece || piece->size() != n)
-    throw Error(ErrorCode::kUnavailable, "blob " + digest.str() + " vanished while being sent");
-  co_return std::move(*piece);
-}
+// Reads an object-store blob in pieces, one piece ahead: while piece k goes out to the client,
+// piece k+1 is read on the store pool (memory per download: two pieces). The read's result is
+// handed back on the request's own executor, which wakes the waiting coroutine through a timer
+// (no thread ever blocks waiting for another).
+class PieceReader {
+ public:
+  static constexpr std::uint64_t kPiece = 8 << 20;
+
+  PieceReader(Context& ctx, boost::asio::any_io_executor executor, const Digest& digest,
+              std::uint64_t offset, std::uint64_t end)
+      : ctx_(ctx), executor_(std::move(executor)), digest_(digest), offset_(offset), end_(end) {
+    start_next();
+  }
+  // An abandoned download waits for the read in flight: it uses the store.
+  ~PieceReader() {
+    if (slot_) slot_->read_done.wait();
+  }
+  PieceReader(const PieceReader&) = delete;
+  PieceReader& operator=(const PieceReader&) = delete;
+
+  boost::asio::awaitable<std::string> next() {
+    std::shared_ptr<Slot> slot = slot_;
+    if (!slot->delivered) {
+      boost::system::error_code ec;
+      slot->wake.expires_at(boost::asio::steady_timer::time_point::max());
+      co_await slot->wake.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    }
+    slot_.reset();
+    if (slot->error) std::rethrow_exception(slot->error);
+    if (!slot->data || slot->data->size() != slot->size)
+      throw Error(ErrorCode::kUnavailable, "blob " + digest_.str() + " vanished while being sent");
+    start_next();
+    co_return std::move(*slot->data);
+  }
+
+ private:
+  struct Slot {
+    explicit Slot(const boost::asio::any_io_executor& e) : wake(e) {}
+    boost::asio::steady_timer wake;
+    std::uint64_t size = 0;
+    std::optional<std::string> data;
+    std::exception_ptr error;
+    bool delivered = false;  // on the request's executor
+    std::promise<void> read_over;
+    std::shared_future<void> read_done = read_over.get_future().share();
+  };
+
+  void start_next() {
+    if (offset_ >= end_) return;
+    auto slot = std::make_shared<Slot>(executor_);
+    slot->size = std::min(kPiece, end_ - offset_);
+    slot_ = slot;
+    boost::asio::post(
+        store_pool(), [slot, &ctx = ctx_, digest = digest_, at = offset_, executor = executor_] {
+          std::optional<std::string> data;
+          std::exception_ptr error;
+          try {
+            data = ctx.blobs.read_range(digest, at, slot->size);
+          } catch (...) {
+            error = std::current_exception();
+          }
+          boost::asio::post(executor, [slot, data = std::move(data), error]() mutable {
+            slot->data = std::move(data);
+            slot->error = error;
+            slot->delivered = true;
+            slot->wake.cancel();
+          });
+          slot->read_over.set_value();
+        });
+    offset_ += slot->size;
+  }
+
+  Context& ctx_;
+  boost::asio::any_io_executor executor_;
+  Digest digest_;
+  std::uint64_t offset_, end_;
+  std::shared_ptr<Slot> slot_;  // the piece being read
+};
 
 }  // namespace
 
@@ -173,16 +250,11 @@ Awaitable send_blob_body(Context& ctx, http::Exchange& ex, http::Response r, con
     co_await ex.send_file(std::move(r), file->fd(), offset, length);
     co_return;
   }
-  // From the object store in pieces: memory per download stays at one piece.
-  static constexpr std::uint64_t kPiece = 4 << 20;
-  std::uint64_t next_offset = offset, end = offset + length;
+  PieceReader reader(ctx, co_await boost::asio::this_coro::executor, digest, offset,
+                     offset + length);
+  PieceReader* pieces = &reader;
   // (A plain lambda returning the coroutine: GCC 12 warns wrongly about a coroutine lambda.)
-  co_await ex.send_stream(std::move(r), length, [&ctx, &digest, &next_offset, end] {
-    std::uint64_t n = std::min(kPiece, end - next_offset);
-    std::uint64_t at = next_offset;
-    next_offset += n;
-    return read_piece(ctx, digest, at, n);
-  });
+  co_await ex.send_stream(std::move(r), length, [pieces] { return pieces->next(); });
 }
 
 }  // namespace ch::server::handlers
