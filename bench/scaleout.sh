@@ -11,7 +11,8 @@
 #   4. a 256 MiB blob pushed monolithically, and GET back
 #   5. three charthouse nodes behind nginx (round robin) against one node: manifest GET at 64
 #      connections and chart pulls (the one node is the "ceiling" column there)
-#   6. memory of one node: RSS with 10,000 and with 100,000 stored manifests (after reads)
+#   6. memory of one node: RSS with 10,000 and with 100,000 stored manifests (after reads);
+#      RSS_MANIFESTS="" skips it
 # Results: bench/results/scaleout.{jsonl,json,md}; docs/benchmarks.md quotes them.
 # Usage: bench/scaleout.sh [path/to/charthouse [path/to/ch-loadgen]]   ROUNDS=n (default 3)
 set -euo pipefail
@@ -194,7 +195,8 @@ step "5. three nodes"
 
 # --- 6. memory of the first node with 10,000 and 100,000 stored manifests (one per repository).
 ch_first=${nodes[0]}; ch_first_pid=${node_pids[0]}
-for total in 10000 100000; do
+# RSS_MANIFESTS="" skips this part (populating 100,000 manifests takes 10-20 minutes).
+for total in ${RSS_MANIFESTS-10000 100000}; do
   have=$(psql -tA "${pgurl%/postgres}/scale" -c "SELECT count(*) FROM manifests" 2>/dev/null || echo 0)
   timeout 1800 "$lg" populate --addr "$ch_first" --repo "mem$total/m" --chart "$gtgz" --repos $((total - have)) --conns 8 >/dev/null
   # Reads over all of it: the tag of every 10th repository, the catalog, the classic index.
