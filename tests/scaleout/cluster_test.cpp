@@ -467,6 +467,30 @@ TEST_F(ClusterTest, PostgresRestartingUnderTheClusterIsRiddenOut) {
   EXPECT_EQ(http.request("GET", c().node_url(0) + "/readyz").status, 200);
 }
 
+// The ChartMuseum API and the classic view on different nodes; metrics per node.
+TEST_F(ClusterTest, ChartMuseumUploadsAreServedByEveryNode) {
+  HttpClient http;
+  auto tgz = package("museum", "2.0.0");
+  auto up = http.request("POST", c().node_url(0) + "/api/cm/charts", {}, testing::read(tgz));
+  ASSERT_EQ(up.status, 201) << up.body;
+  auto again = http.request("POST", c().node_url(1) + "/api/cm/charts", {}, testing::read(tgz));
+  EXPECT_EQ(again.status, 409);  // the version exists, whichever node is asked
+  auto listed = http.request("GET", c().node_url(1) + "/api/cm/charts/museum");
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_EQ(json::parse(listed.body)[0]["version"], "2.0.0");
+  auto index = http.request("GET", c().node_url(2) + "/cm/index.yaml");
+  EXPECT_NE(index.body.find("museum"), std::string::npos);
+  auto file = http.request("GET", c().node_url(2) + "/cm/charts/museum-2.0.0.tgz");
+  EXPECT_EQ(file.status, 200);
+  EXPECT_TRUE(file.body == testing::read(tgz));
+  auto metrics = http.request("GET", c().node_url(2) + "/metrics");
+  EXPECT_NE(metrics.body.find("charthouse_http_requests_total"), std::string::npos);
+  EXPECT_EQ(metrics.body.find(testing::shared_object_store().secret_key), std::string::npos);
+  auto del = http.request("DELETE", c().node_url(0) + "/api/cm/charts/museum/2.0.0");
+  EXPECT_EQ(del.status, 200) << del.body;
+  EXPECT_EQ(http.request("GET", c().node_url(1) + "/cm/charts/museum-2.0.0.tgz").status, 404);
+}
+
 // Token auth across nodes: the signing key is shared configuration (--token-key), so a token
 // issued by one node is accepted by every other.
 TEST_F(ClusterTest, TokensIssuedByOneNodeAreAcceptedByEveryNode) {

@@ -554,7 +554,8 @@ TEST_F(S3Serve, AnObjectStoreThatGoesAwayGives503AndServingResumesWhenItReturns)
       testing::run({std::string(CH_SOURCE_DIR) + "/scripts/s3-server", "stop-gateway", own.dir})
           .code,
       0);
-  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) received.append(buf, static_cast<std::size_t>(n));
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
+    received.append(buf, static_cast<std::size_t>(n));
   ::close(fd);
   const std::size_t body_at = received.find("\r\n\r\n") + 4;
   ASSERT_NE(body_at, std::string::npos + 4);
