@@ -79,8 +79,9 @@ Awaitable handle_blob(Context& ctx, http::Exchange& ex, const std::string& name,
   if (method == "DELETE") {
     if (!ctx.options.delete_enabled)
       throw ApiError(OciError::kMethodNotAllowed, "deletes are disabled");
-    if (!ctx.meta.unlink_blob(name, digest))
-      throw ApiError(OciError::kBlobUnknown, "blob unknown to registry", digest.str());
+    const bool unlinked = co_await on_stores(
+        ctx, [&ctx, &name, &digest] { return ctx.meta.unlink_blob(name, digest); });
+    if (!unlinked) throw ApiError(OciError::kBlobUnknown, "blob unknown to registry", digest.str());
     http::Response r;
     r.status = 202;
     r.headers.emplace("Docker-Content-Digest", digest.str());
@@ -89,8 +90,9 @@ Awaitable handle_blob(Context& ctx, http::Exchange& ex, const std::string& name,
     co_return;
   }
 
-  if (!ctx.meta.blob_in_repo(name, digest))
-    throw ApiError(OciError::kBlobUnknown, "blob unknown to registry", digest.str());
+  const bool linked = co_await on_stores(
+      ctx, [&ctx, &name, &digest] { return ctx.meta.blob_in_repo(name, digest).has_value(); });
+  if (!linked) throw ApiError(OciError::kBlobUnknown, "blob unknown to registry", digest.str());
   const std::string etag = "\"" + digest.str() + "\"";
   if (method == "GET" && !ctx.blobs.local_files()) {
     // An object store may hand the bytes out itself (--s3-redirect): 307 to a presigned URL.

@@ -360,21 +360,23 @@ boost::asio::awaitable<void> upload(Context& ctx, http::Exchange& ex, const std:
   if (!oci::valid_tag(tag)) throw ChartError{400, "invalid chart version " + meta.version, ""};
   std::string force = req.param("force");
   bool forced = req.query.count("force") != 0 && force != "false" && force != "0";
-  if (!forced && ctx.meta.resolve_tag(repository, tag))
-    throw ChartError{409, "file already exists", ""};
+  co_await on_stores(ctx, [&ctx, &repository, &tag, &meta, &got, forced] {
+    if (!forced && ctx.meta.resolve_tag(repository, tag))
+      throw ChartError{409, "file already exists", ""};
 
-  oci::Descriptor layer = store_blob(ctx, repository, got.chart, oci::kHelmChartLayer);
-  std::optional<oci::Descriptor> prov;
-  if (!got.prov.empty()) prov = store_blob(ctx, repository, got.prov, oci::kHelmProvenanceLayer);
-  helm::ChartArtifact artifact =
-      helm::build_chart_artifact(meta, layer, prov, rfc3339_local(std::time(nullptr)));
-  store_blob(ctx, repository, artifact.config, oci::kHelmConfig);
-  store::Manifest m =
-      parse_manifest(repository, artifact.manifest, std::string(oci::kImageManifest));
-  m.digest = Digest::parse(artifact.manifest_digest);
-  m.chart = chart_info(ctx, m);
-  auto result = ctx.meta.put_manifest(m, {tag});
-  if (!result.missing.empty()) throw ChartError{500, "stored blobs went missing; try again", ""};
+    oci::Descriptor layer = store_blob(ctx, repository, got.chart, oci::kHelmChartLayer);
+    std::optional<oci::Descriptor> prov;
+    if (!got.prov.empty()) prov = store_blob(ctx, repository, got.prov, oci::kHelmProvenanceLayer);
+    helm::ChartArtifact artifact =
+        helm::build_chart_artifact(meta, layer, prov, rfc3339_local(std::time(nullptr)));
+    store_blob(ctx, repository, artifact.config, oci::kHelmConfig);
+    store::Manifest m =
+        parse_manifest(repository, artifact.manifest, std::string(oci::kImageManifest));
+    m.digest = Digest::parse(artifact.manifest_digest);
+    m.chart = chart_info(ctx, m);
+    auto result = ctx.meta.put_manifest(m, {tag});
+    if (!result.missing.empty()) throw ChartError{500, "stored blobs went missing; try again", ""};
+  });
   http::Response saved = json_response(201, json{{"saved", true}});
   co_await ex.send(std::move(saved));
 }
@@ -430,14 +432,17 @@ boost::asio::awaitable<bool> route(Context& ctx, http::Exchange& ex, const Route
         authorize(ctx, req, repository, {"delete"});
         if (!ctx.options.delete_enabled) throw ChartError{405, "deletes are disabled", ""};
         std::string tag = oci::version_to_tag(version);
-        if (!oci::valid_tag(tag) || !ctx.meta.delete_tag(repository, tag))
-          throw ChartError{404, "improper constraint: " + version, ""};
+        if (!oci::valid_tag(tag)) throw ChartError{404, "improper constraint: " + version, ""};
+        const bool removed = co_await on_stores(
+            ctx, [&ctx, &repository, &tag] { return ctx.meta.delete_tag(repository, tag); });
+        if (!removed) throw ChartError{404, "improper constraint: " + version, ""};
         http::Response deleted = json_response(200, json{{"deleted", true}});
         co_await ex.send(std::move(deleted));
         co_return true;
       }
       if (!read) throw ChartError{405, "method not allowed", ""};
-      std::vector<Found> found = visible(ctx, req, ns);
+      std::vector<Found> found =
+          co_await on_stores(ctx, [&ctx, &req, &ns] { return visible(ctx, req, ns); });
       const Found* f = find_version(found, name, version);
       if (f == nullptr) throw ChartError{404, "chart not found", ""};
       http::Response one = json_response(200, entry_with_urls(*f));
@@ -446,7 +451,8 @@ boost::asio::awaitable<bool> route(Context& ctx, http::Exchange& ex, const Route
     }
     case RouteKind::kApiChart: {
       if (!read) throw ChartError{405, "method not allowed", ""};
-      std::vector<Found> found = visible(ctx, req, ns);
+      std::vector<Found> found =
+          co_await on_stores(ctx, [&ctx, &req, &ns] { return visible(ctx, req, ns); });
       auto names = by_name(found);
       auto it = names.find(route.ref);
       if (it == names.end()) throw ChartError{404, "chart not found", ""};
@@ -462,7 +468,8 @@ boost::asio::awaitable<bool> route(Context& ctx, http::Exchange& ex, const Route
         co_return true;
       }
       if (!read) throw ChartError{405, "method not allowed", ""};
-      std::vector<Found> found = visible(ctx, req, ns);
+      std::vector<Found> found =
+          co_await on_stores(ctx, [&ctx, &req, &ns] { return visible(ctx, req, ns); });
       json all = json::object();
       for (const auto& [name, list] : by_name(found)) {
         json versions = json::array();
@@ -476,10 +483,14 @@ boost::asio::awaitable<bool> route(Context& ctx, http::Exchange& ex, const Route
     case RouteKind::kIndex: {
       if (!read) co_return false;
       bool everything = false;
-      std::vector<Found> found = visible(ctx, req, ns, &everything);
+      std::vector<Found> found = co_await on_stores(
+          ctx, [&ctx, &req, &ns, &everything] { return visible(ctx, req, ns, &everything); });
       http::Response r;
       r.headers.emplace("Content-Type", "application/x-yaml");
-      r.body = everything ? view_of(ctx, ns)->rendered : render_entries(found);
+      if (everything)
+        r.body = co_await on_stores(ctx, [&ctx, &ns] { return view_of(ctx, ns)->rendered; });
+      else
+        r.body = render_entries(found);
       r.body += "generated: \"" + now_rfc3339_utc() + "\"\n";
       if (req.method == "HEAD") {
         r.headers.emplace("Content-Length", std::to_string(r.body.size()));
@@ -490,7 +501,8 @@ boost::asio::awaitable<bool> route(Context& ctx, http::Exchange& ex, const Route
     }
     case RouteKind::kChartFile: {
       if (!read) co_return false;
-      std::vector<Found> found = visible(ctx, req, ns);
+      std::vector<Found> found =
+          co_await on_stores(ctx, [&ctx, &req, &ns] { return visible(ctx, req, ns); });
       for (const Found& f : found)
         if (f.name() + "-" + f.version() == route.ref) {
           co_await send_layer(ctx, ex, f, route.prov);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "server/errors.hpp"
+#include "server/handlers/offload.hpp"
 #include "server/router.hpp"
 #include "server/routes.hpp"
 
@@ -65,6 +66,14 @@ struct Context {
     std::unordered_map<std::string, Entry> by_key;
   } verified;
 };
+
+// Runs f(), a sequence of store calls: inline when both stores are local (files, SQLite held
+// in memory), else on the store pool, so that an I/O thread never waits on S3 or PostgreSQL.
+template <typename F>
+boost::asio::awaitable<std::invoke_result_t<F>> on_stores(Context& ctx, F f) {
+  if (ctx.blobs.local_files() && !ctx.meta.remote()) co_return f();
+  co_return co_await offload_to(store_pool(), std::move(f));
+}
 
 // Throws ApiError(401/403, with the auth challenge) unless the request holds every scope.
 void require_scopes(const Context& ctx, const http::Request& req,

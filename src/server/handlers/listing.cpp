@@ -5,6 +5,10 @@
 #include "base/percent.hpp"
 #include "server/handlers/context.hpp"
 
+// GCC 12 reports a false -Wmismatched-new-delete for Asio's recycled coroutine frames of
+// functions that await offload_to (on_stores).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
 namespace ch::server::handlers {
 
 namespace {
@@ -28,23 +32,28 @@ Awaitable handle_tags(Context& ctx, http::Exchange& ex, const std::string& name)
   if (req.method != "GET") throw ApiError(OciError::kMethodNotAllowed, "method not allowed");
   require(ctx, req, name, {"pull"});
   long n = parse_page_size(req);
-  if (!ctx.meta.repository_exists(name))
-    throw ApiError(OciError::kNameUnknown, "repository name not known to registry",
-                   json{{"name", name}});
-  store::Page page = n == 0 ? store::Page{} : ctx.meta.list_tags(name, req.param("last"), n);
-  json body = {{"name", name}, {"tags", page.items}};
-  // An extension other clients ignore: which of these tags hold Helm charts, so that a
-  // version range resolved by charthouse skips images sharing the repository without one
-  // request per tag (flux source-controller#1795, argo-cd#23140).
-  if (!page.items.empty()) {
-    std::unordered_set<std::string> charts;
-    for (const store::ChartTag& t : ctx.meta.charts_under(name))
-      if (t.repository == name) charts.insert(t.tag);
-    json chart_tags = json::array();
-    for (const std::string& t : page.items)
-      if (charts.count(t)) chart_tags.push_back(t);
-    body["charts"] = std::move(chart_tags);
-  }
+  const std::string last = req.param("last");
+  json body;
+  store::Page page = co_await on_stores(ctx, [&ctx, &name, &last, n, &body] {
+    if (!ctx.meta.repository_exists(name))
+      throw ApiError(OciError::kNameUnknown, "repository name not known to registry",
+                     json{{"name", name}});
+    store::Page page = n == 0 ? store::Page{} : ctx.meta.list_tags(name, last, n);
+    body = {{"name", name}, {"tags", page.items}};
+    // An extension other clients ignore: which of these tags hold Helm charts, so that a
+    // version range resolved by charthouse skips images sharing the repository without one
+    // request per tag (flux source-controller#1795, argo-cd#23140).
+    if (!page.items.empty()) {
+      std::unordered_set<std::string> charts;
+      for (const store::ChartTag& t : ctx.meta.charts_under(name))
+        if (t.repository == name) charts.insert(t.tag);
+      json chart_tags = json::array();
+      for (const std::string& t : page.items)
+        if (charts.count(t)) chart_tags.push_back(t);
+      body["charts"] = std::move(chart_tags);
+    }
+    return page;
+  });
   co_await send_page(ex, "/v2/" + name + "/tags/list", n, std::move(body), page);
 }
 
@@ -53,7 +62,10 @@ Awaitable handle_catalog(Context& ctx, http::Exchange& ex) {
   if (req.method != "GET") throw ApiError(OciError::kMethodNotAllowed, "method not allowed");
   require_scopes(ctx, req, {auth::Scope{"registry", "catalog", {"*"}}}, nullptr);
   long n = parse_page_size(req);
-  store::Page page = n == 0 ? store::Page{} : ctx.meta.list_repositories(req.param("last"), n);
+  const std::string last = req.param("last");
+  store::Page page = co_await on_stores(ctx, [&ctx, &last, n] {
+    return n == 0 ? store::Page{} : ctx.meta.list_repositories(last, n);
+  });
   json body = {{"repositories", page.items}};
   co_await send_page(ex, "/v2/_catalog", n, std::move(body), page);
 }
@@ -65,7 +77,8 @@ Awaitable handle_referrers(Context& ctx, http::Exchange& ex, const std::string& 
   require(ctx, req, name, {"pull"});
   Digest subject = parse_digest(ref);
   std::vector<std::string> types = req.params("artifactType");
-  auto all = ctx.meta.referrers(name, subject, types);
+  auto all = co_await on_stores(
+      ctx, [&ctx, &name, &subject, &types] { return ctx.meta.referrers(name, subject, types); });
   // Pages of page_size descriptors; ?_page=k selects one (Link to the next).
   std::size_t per = ctx.options.page_size;
   std::size_t page_no = 0;

@@ -36,15 +36,16 @@ Awaitable get(Context& ctx, http::Exchange& ex, const std::string& name, const s
   std::optional<Digest> digest;
   if (looks_like_digest(ref)) {
     digest = parse_digest(ref);
-  } else {
+  } else if (!oci::valid_tag(ref)) {
     // A tag that cannot exist names no manifest: 404, as the spec's pull tests expect
     // (PUT still refuses it with 400).
-    if (!oci::valid_tag(ref))
-      throw ApiError(OciError::kManifestUnknown, "manifest unknown to registry");
-    digest = ctx.meta.resolve_tag(name, ref);
-    if (!digest) throw ApiError(OciError::kManifestUnknown, "manifest unknown to registry", ref);
+    throw ApiError(OciError::kManifestUnknown, "manifest unknown to registry");
   }
-  auto m = ctx.meta.get_manifest(name, *digest);
+  auto m = co_await on_stores(ctx, [&ctx, &name, &ref, &digest] {
+    if (!digest) digest = ctx.meta.resolve_tag(name, ref);
+    if (!digest) throw ApiError(OciError::kManifestUnknown, "manifest unknown to registry", ref);
+    return ctx.meta.get_manifest(name, *digest);
+  });
   if (!m) throw ApiError(OciError::kManifestUnknown, "manifest unknown to registry", ref);
   // The signature policy guards the content (GET); HEAD tells a signer what to sign.
   if (req.method == "GET" && !m->chart.empty() && ctx.auth.signature_keys(name)) {
@@ -108,15 +109,17 @@ Awaitable put(Context& ctx, http::Exchange& ex, const std::string& name, const s
     throw ApiError(OciError::kDigestInvalid,
                    "manifest digest " + m.digest.str() + " does not match " + by_digest->str());
 
-  // A descriptor must state its blob's true size, or the manifest could never be pulled
-  // (clients verify sizes).
-  for (const store::Descriptor& d : m.blobs)
-    if (auto stored = ctx.blobs.size_of(Digest::parse(d.digest));
-        stored && *stored != static_cast<std::uint64_t>(d.size))
-      invalid("size of " + d.digest + " is " + std::to_string(*stored) + ", not " +
-              std::to_string(d.size));
-  m.chart = chart_info(ctx, m);
-  auto result = ctx.meta.put_manifest(m, tags);
+  auto result = co_await on_stores(ctx, [&ctx, &m, &tags] {
+    // A descriptor must state its blob's true size, or the manifest could never be pulled
+    // (clients verify sizes).
+    for (const store::Descriptor& d : m.blobs)
+      if (auto stored = ctx.blobs.size_of(Digest::parse(d.digest));
+          stored && *stored != static_cast<std::uint64_t>(d.size))
+        invalid("size of " + d.digest + " is " + std::to_string(*stored) + ", not " +
+                std::to_string(d.size));
+    m.chart = chart_info(ctx, m);
+    return ctx.meta.put_manifest(m, tags);
+  });
   if (!result.missing.empty()) {
     std::vector<std::string> missing;
     for (const auto& d : result.missing) missing.push_back(d.str());
@@ -144,14 +147,13 @@ Awaitable remove(Context& ctx, http::Exchange& ex, const std::string& name,
                  const std::string& ref) {
   if (!ctx.options.delete_enabled)
     throw ApiError(OciError::kMethodNotAllowed, "deletes are disabled");
-  bool ok = false;
-  if (looks_like_digest(ref)) {
-    ok = ctx.meta.delete_manifest(name, parse_digest(ref));
-  } else {
-    if (!oci::valid_tag(ref))
-      throw ApiError(OciError::kManifestInvalid, "invalid tag \"" + ref + "\"");
-    ok = ctx.meta.delete_tag(name, ref);
-  }
+  const bool by_digest = looks_like_digest(ref);
+  if (!by_digest && !oci::valid_tag(ref))
+    throw ApiError(OciError::kManifestInvalid, "invalid tag \"" + ref + "\"");
+  const bool ok = co_await on_stores(ctx, [&ctx, &name, &ref, by_digest] {
+    return by_digest ? ctx.meta.delete_manifest(name, parse_digest(ref))
+                     : ctx.meta.delete_tag(name, ref);
+  });
   if (!ok) throw ApiError(OciError::kManifestUnknown, "manifest unknown to registry", ref);
   http::Response r;
   r.status = 202;
@@ -193,7 +195,9 @@ Awaitable handle_manifest(Context& ctx, http::Exchange& ex, const std::string& n
     // A pusher checking whether a manifest exists in a repository not created yet learns
     // that it does not (404), rather than being asked to log in again (helm#31567).
     auth::Scope push{"repository", name, {"push"}};
-    if (!ctx.meta.repository_exists(name) &&
+    const bool exists =
+        co_await on_stores(ctx, [&ctx, &name] { return ctx.meta.repository_exists(name); });
+    if (!exists &&
         ctx.auth.authorize(req.header("Authorization"), {push}, req.header("Host"), req.tls)
             .allowed)
       throw ApiError(OciError::kManifestUnknown, "manifest unknown to registry");

@@ -35,14 +35,6 @@ Awaitable send_progress(http::Exchange& ex, int status, const std::string& name,
   co_await ex.send(std::move(r));
 }
 
-// Runs a call of the blob store: inline for local files, on the store pool for an object
-// store (its calls wait on the network).
-template <typename F>
-boost::asio::awaitable<std::invoke_result_t<F>> store_call(Context& ctx, F f) {
-  if (ctx.blobs.local_files()) co_return f();
-  co_return co_await offload_to(store_pool(), std::move(f));
-}
-
 // Streams the request body into the upload. Returns the bytes appended.
 boost::asio::awaitable<std::uint64_t> stream_body(Context& ctx, http::Exchange& ex,
                                                   store::Upload& up) {
@@ -117,20 +109,24 @@ Awaitable start(Context& ctx, http::Exchange& ex, const std::string& name) {
   if (!mount.empty()) {
     Digest d = parse_digest(mount);
     std::string from = req.param("from");
-    std::optional<std::string> source;
-    if (!from.empty()) {
-      if (ctx.meta.blob_in_repo(from, d) && can_pull(ctx, req, from)) source = from;
-    } else if (ctx.options.auto_mount) {
-      if (auto repo = ctx.meta.repo_with_blob(d); repo && can_pull(ctx, req, *repo)) source = repo;
-    }
-    if (source) {
-      std::shared_lock lock(ctx.commit_lock);
-      if (auto size = ctx.meta.blob_in_repo(*source, d); size && ctx.blobs.size_of(d)) {
-        ctx.meta.link_blob(name, d, *size);
-        lock.unlock();
-        co_await blob_created(ex, name, d);
-        co_return;
+    const bool mounted = co_await on_stores(ctx, [&ctx, &req, &name, &from, &d] {
+      std::optional<std::string> source;
+      if (!from.empty()) {
+        if (ctx.meta.blob_in_repo(from, d) && can_pull(ctx, req, from)) source = from;
+      } else if (ctx.options.auto_mount) {
+        if (auto repo = ctx.meta.repo_with_blob(d); repo && can_pull(ctx, req, *repo))
+          source = repo;
       }
+      if (!source) return false;
+      std::shared_lock lock(ctx.commit_lock);
+      auto size = ctx.meta.blob_in_repo(*source, d);
+      if (!size || !ctx.blobs.size_of(d)) return false;
+      ctx.meta.link_blob(name, d, *size);
+      return true;
+    });
+    if (mounted) {
+      co_await blob_created(ex, name, d);
+      co_return;
     }
     // Not mountable: fall through to a normal upload session (202).
   }
@@ -162,7 +158,7 @@ Awaitable start(Context& ctx, http::Exchange& ex, const std::string& name) {
   if (expected) {  // monolithic single POST
     try {
       co_await stream_body(ctx, ex, *session->upload);
-      co_await store_call(ctx, [&] { commit_and_link(ctx, name, *session->upload, *expected); });
+      co_await on_stores(ctx, [&] { commit_and_link(ctx, name, *session->upload, *expected); });
     } catch (...) {
       // (An object-store session never suspended is cancelled by its destructor.)
       if (ctx.blobs.local_files()) session->upload->cancel();
@@ -173,7 +169,7 @@ Awaitable start(Context& ctx, http::Exchange& ex, const std::string& name) {
   }
   if (ctx.blobs.shared_sessions()) {
     // The session lives in the shared store: any node continues it.
-    co_await store_call(ctx, [&] { session->upload->suspend(); });
+    co_await on_stores(ctx, [&] { session->upload->suspend(); });
     co_await send_progress(ex, 202, name, id, 0);
     co_return;
   }
@@ -264,7 +260,7 @@ Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& nam
   if (ctx.blobs.shared_sessions()) {
     // Started on any node: taken up from the shared store for this request.
     auto resumed = std::make_shared<UploadSession>();
-    resumed->upload = co_await store_call(ctx, [&] {
+    resumed->upload = co_await on_stores(ctx, [&] {
       return ctx.blobs.resume_upload(id, &resumed->repository, &resumed->algorithm);
     });
     if (resumed->upload) session = std::move(resumed);
@@ -283,7 +279,7 @@ Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& nam
     co_return;
   }
   if (method == "DELETE") {
-    co_await store_call(ctx, [&] { up.cancel(); });
+    co_await on_stores(ctx, [&] { up.cancel(); });
     ctx.uploads.erase(id);
     use.release();
     http::Response r;
@@ -300,7 +296,7 @@ Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& nam
       if (ctx.blobs.local_files()) up.suspend();
       throw;
     }
-    co_await store_call(ctx, [&] { up.suspend(); });
+    co_await on_stores(ctx, [&] { up.suspend(); });
     std::uint64_t size = up.size();
     use.release();
     co_await send_progress(ex, 202, name, id, size);
@@ -320,7 +316,7 @@ Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& nam
     throw;
   }
   try {
-    co_await store_call(ctx, [&] { commit_and_link(ctx, name, up, expected); });
+    co_await on_stores(ctx, [&] { commit_and_link(ctx, name, up, expected); });
   } catch (const ApiError& e) {
     if (e.code() == "DIGEST_INVALID") ctx.uploads.erase(id);  // the data is gone
     throw;

@@ -78,6 +78,9 @@ class MetadataStore {
   // Calls `fn` with each repository's contents, one repository at a time (a consistent
   // snapshot of each). Throws Error(kInvalidArgument) for a store that cannot be exported.
   virtual void export_repositories(const std::function<void(const RepositoryContents&)>& fn);
+  // Whether calls wait on a network database (then handlers make them on the store pool,
+  // never on an I/O thread). The embedded store answers from memory.
+  virtual bool remote() const { return false; }
 
   // Blob membership: a blob is visible in a repository once linked there (upload, mount or
   // a manifest referencing it). Linking creates the repository.

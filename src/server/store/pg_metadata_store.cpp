@@ -753,6 +753,8 @@ class PgMetadataStore final : public MetadataStore {
     });
   }
 
+  bool remote() const override { return true; }
+
   std::uint64_t generation() override {
     return run("read generation", [&](Conn& c) {
       auto r = c.exec("SELECT value FROM generation");
