@@ -32,14 +32,15 @@ rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 # (PostgreSQL runs as the postgres user: its directory must not sit under $work, which is
 # private to the user running the benchmark.)
 s3dir=$work/rgw; pgdir=$(mktemp -d /tmp/ch-bench-pg.XXXXXX)
+stop_stores() {
+  "$here/scripts/postgres-server" stop "$pgdir" || true
+  rm -rf "$pgdir"
+  "$here/scripts/s3-server" stop "$s3dir" || true
+}
+trap 'stop_stores; cleanup' EXIT  # set before starting them: a failed start stops the other
 "$here/scripts/s3-server" start "$s3dir" "$(free_port)" "$(free_port)" >/dev/null
 source "$s3dir/env"
 pgurl=$("$here/scripts/postgres-server" start "$pgdir" "$(free_port)")
-stop_stores() {
-  "$here/scripts/postgres-server" stop "$pgdir" || true
-  "$here/scripts/s3-server" stop "$s3dir" || true
-}
-trap 'stop_stores; cleanup' EXIT
 export AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY
 mkbucket() {
   curl -sf -o /dev/null -X PUT --aws-sigv4 "aws:amz:$S3_REGION:s3" -u "$S3_ACCESS_KEY:$S3_SECRET_KEY" \
