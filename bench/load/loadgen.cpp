@@ -675,9 +675,9 @@ int cmd_report(const Args& a) {
     md << "| " << row.name << " | " << fmt(o.primary_self) << " " << unit << extra(cell(self))
        << " | " << fmt(o.primary_peer) << " " << unit << extra(cell(peer)) << " | " << fmt(o.ratio)
        << " | "
-       << (std::isnan(o.advantage)  ? std::string("charthouse only")
-           : o.advantage >= 1       ? "faster " + fmt(o.advantage) + "×"
-                                    : "**slower** " + fmt(o.advantage) + "×")
+       << (std::isnan(o.advantage) ? std::string("charthouse only")
+           : o.advantage >= 1      ? "faster " + fmt(o.advantage) + "×"
+                                   : "**slower** " + fmt(o.advantage) + "×")
        << " | ";
     if (!o.ceiling_name.empty())
       md << o.ceiling_name << " " << fmt(o.ceiling) << " " << unit << " (charthouse at "

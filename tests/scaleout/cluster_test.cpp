@@ -367,12 +367,8 @@ TEST_F(ClusterTest, ANodeKilledMidUploadLosesNothingAcknowledgedAndAFreshNodeSer
   loc = first.header("location");
   {
     // A chunk whose body is half sent when the node is killed.
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    int fd = testing::connect_loopback(port);
+    ASSERT_GE(fd, 0);
     std::string head = "PATCH " + loc + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " +
                        std::to_string(8 << 20) + "\r\nContent-Range: 4194304-12582911\r\n\r\n";
     std::string half = head + data.substr(4 << 20, 4 << 20);

@@ -60,6 +60,14 @@ class S3Fixture : public ::testing::Test {
     c.prefix = prefix;
     return c;
   }
+  // Objects and open multipart uploads under `key_prefix` of the store with `prefix`.
+  std::size_t objects_under(const std::string& prefix, const std::string& key_prefix) {
+    S3Client s3(config(prefix));
+    std::size_t n = 0;
+    s3.list(key_prefix, [&](const S3Client::Object&) { ++n; });
+    s3.list_multipart(key_prefix, [&](const S3Client::MultipartUpload&) { ++n; });
+    return n;
+  }
   std::unique_ptr<BlobStore> open_store(const std::string& prefix = "reg") {
     S3BlobStoreOptions o;
     o.s3 = config(prefix);
@@ -211,11 +219,7 @@ TEST_F(S3BlobStoreRgw, SmallAndMultipartUploadsLandAtTheirContentAddress) {
     EXPECT_FALSE(blobs->open(d));
   }
   // Nothing of the sessions is left behind.
-  S3Client s3(config("reg"));
-  std::size_t leftovers = 0;
-  s3.list("uploads/", [&](const S3Client::Object&) { ++leftovers; });
-  s3.list_multipart("uploads/", [&](const S3Client::MultipartUpload&) { ++leftovers; });
-  EXPECT_EQ(leftovers, 0u);
+  EXPECT_EQ(objects_under("reg", "uploads/"), 0u);
   std::size_t n = 0;
   blobs->for_each([&](const StoredBlob& b) {
     EXPECT_EQ(blobs->size_of(b.digest), b.size);
@@ -290,11 +294,7 @@ TEST_F(S3BlobStoreRgw, AWrongDigestStoresNothingAndEndsTheSession) {
   std::string repo;
   DigestAlgorithm alg{};
   EXPECT_FALSE(blobs->resume_upload(id, &repo, &alg));
-  S3Client s3(config("reg"));
-  std::size_t leftovers = 0;
-  s3.list("", [&](const S3Client::Object&) { ++leftovers; });
-  s3.list_multipart("", [&](const S3Client::MultipartUpload&) { ++leftovers; });
-  EXPECT_EQ(leftovers, 0u);
+  EXPECT_EQ(objects_under("reg", ""), 0u);
 }
 
 TEST_F(S3BlobStoreRgw, StaleSessionsAndTheirMultipartUploadsAreCleanedUp) {
@@ -307,11 +307,7 @@ TEST_F(S3BlobStoreRgw, StaleSessionsAndTheirMultipartUploadsAreCleanedUp) {
   EXPECT_EQ(blobs->remove_stale_uploads(std::chrono::hours(1)), 0u);
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
   EXPECT_EQ(blobs->remove_stale_uploads(std::chrono::seconds(1)), 1u);
-  S3Client s3(config("reg"));
-  std::size_t leftovers = 0;
-  s3.list("", [&](const S3Client::Object&) { ++leftovers; });
-  s3.list_multipart("", [&](const S3Client::MultipartUpload&) { ++leftovers; });
-  EXPECT_EQ(leftovers, 0u);
+  EXPECT_EQ(objects_under("reg", ""), 0u);
 }
 
 TEST_F(S3BlobStoreRgw, RemovalSparesABlobCommittedAgainSinceTheCollectorLooked) {
@@ -402,12 +398,8 @@ TEST_F(S3Serve, ChartsAndBlobsGoThroughTheObjectStore) {
   EXPECT_EQ(range.body, data.substr(5000000, 10));
   // A client that goes away in the middle of a download: the node carries on.
   for (int i = 0; i < 3; ++i) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    int fd = testing::connect_loopback(port);
+    ASSERT_GE(fd, 0);
     std::string get_req = "GET /v2/img/blobs/" + d + " HTTP/1.1\r\nHost: x\r\n\r\n";
     ASSERT_EQ(::send(fd, get_req.data(), get_req.size(), MSG_NOSIGNAL),
               static_cast<ssize_t>(get_req.size()));
@@ -534,12 +526,8 @@ TEST_F(S3Serve, AnObjectStoreThatGoesAwayGives503AndServingResumesWhenItReturns)
 
   // The gateway goes away in the middle of a download: the client gets a short body (the
   // connection closes), never wrong bytes, and the node goes on.
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  int fd = testing::connect_loopback(port);
+  ASSERT_GE(fd, 0);
   std::string get_req = "GET /v2/f/blobs/" + bd + " HTTP/1.1\r\nHost: x\r\n\r\n";
   ASSERT_EQ(::send(fd, get_req.data(), get_req.size(), MSG_NOSIGNAL),
             static_cast<ssize_t>(get_req.size()));

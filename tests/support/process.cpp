@@ -177,16 +177,26 @@ std::unique_ptr<Process> start_nginx(const std::string& root, const std::string&
   return nginx;
 }
 
+int connect_loopback(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 void wait_for_port(Process& process, int port, const std::string& what) {
   for (int i = 0; i < 400; ++i) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    bool up = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    ::close(fd);
-    if (up) return;
+    int fd = connect_loopback(port);
+    if (fd >= 0) {
+      ::close(fd);
+      return;
+    }
     if (!process.running()) throw std::runtime_error(what + " exited: " + process.stderr_text());
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }

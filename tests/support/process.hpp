@@ -63,6 +63,9 @@ std::unique_ptr<Process> start_docker_registry(const std::string& work, std::str
 // after 10 s.
 void wait_for_port(Process& process, int port, const std::string& what);
 
+// A socket connected to 127.0.0.1:port (the caller closes it); -1 when nothing listens.
+int connect_loopback(int port);
+
 // A loopback TCP port nothing listens on right now (the kernel's choice), for peers such as
 // docker-registry that cannot bind port 0 and report it.
 int free_port();
