@@ -21,6 +21,8 @@ std::string rebuild(const Route& r, bool slash) {
   switch (r.kind) {
     case RouteKind::kHealth:
       return "/healthz";
+    case RouteKind::kReady:
+      return "/readyz";
     case RouteKind::kMetrics:
       return "/metrics";
     case RouteKind::kAdminGc:
@@ -77,6 +79,7 @@ std::optional<Route> former(const std::string& path) {
     return Route{k, std::move(name), std::move(ref), {}, false};
   };
   if (path == "/healthz") return route(RouteKind::kHealth, "");
+  if (path == "/readyz") return route(RouteKind::kReady, "");
   if (path == "/metrics") return route(RouteKind::kMetrics, "");
   if (path == "/_charthouse/gc") return route(RouteKind::kAdminGc, "");
   if (path == "/token") return route(RouteKind::kToken, "");
