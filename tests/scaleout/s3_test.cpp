@@ -414,6 +414,58 @@ TEST_F(S3Serve, ChartsAndBlobsGoThroughTheObjectStore) {
     EXPECT_EQ(f.find("blobs/"), std::string::npos) << f;
 }
 
+// A client much slower than the store: the node stops its GET to the store while its
+// buffer stays full and continues with another GET from where it stopped; the client still
+// gets every byte, in order, in one response.
+TEST_F(S3Serve, ASlowClientGetsEveryByteInOrder) {
+  int port = 0;
+  auto node = serve(store(), {}, &port);
+  HttpClient http;
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  std::string data = random_bytes((40 << 20) + 123, 12);
+  std::string d = digest_of(data).str();
+  auto put = http.request("POST", base + "/v2/slow/blobs/uploads/?digest=" + d, {}, data);
+  ASSERT_EQ(put.status, 201) << put.body;
+
+  for (bool ranged : {false, true}) {
+    const std::uint64_t first = ranged ? 777777 : 0;
+    std::string expected = data.substr(first);
+    int fd = testing::connect_loopback(port);
+    ASSERT_GE(fd, 0);
+    int small = 64 << 10;  // a small receive buffer, so the node's buffer fills up
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    std::string req = "GET /v2/slow/blobs/" + d + " HTTP/1.1\r\nHost: x\r\n" +
+                      (ranged ? "Range: bytes=" + std::to_string(first) + "-\r\n" : "") + "\r\n";
+    ASSERT_EQ(::send(fd, req.data(), req.size(), MSG_NOSIGNAL), static_cast<ssize_t>(req.size()));
+    std::string got;
+    std::vector<char> buf(1 << 16);
+    std::size_t header_end = std::string::npos;
+    std::size_t pauses = 0;
+    while (true) {
+      ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
+      if (n <= 0) break;
+      got.append(buf.data(), static_cast<std::size_t>(n));
+      if (header_end == std::string::npos) header_end = got.find("\r\n\r\n");
+      if (header_end != std::string::npos && got.size() - header_end - 4 >= expected.size()) break;
+      // Two long pauses, each longer than the node waits on a full buffer.
+      std::size_t body = header_end == std::string::npos ? 0 : got.size() - header_end - 4;
+      if ((pauses == 0 && body > (1 << 20)) || (pauses == 1 && body > (24 << 20))) {
+        ++pauses;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+      }
+    }
+    ::close(fd);
+    ASSERT_NE(header_end, std::string::npos);
+    EXPECT_EQ(got.substr(0, 12), ranged ? "HTTP/1.1 206" : "HTTP/1.1 200");
+    EXPECT_EQ(pauses, 2u);
+    std::string body = got.substr(header_end + 4);
+    ASSERT_EQ(body.size(), expected.size());
+    EXPECT_TRUE(body == expected) << "ranged " << ranged;
+  }
+  // The node is fine afterwards.
+  EXPECT_TRUE(http.request("GET", base + "/v2/slow/blobs/" + d).body == data);
+}
+
 TEST_F(S3Serve, RedirectModeAnswersWithPresignedUrlsThatClientsFollow) {
   int port = 0;
   auto node = serve(store(), {"--s3-redirect", "true"}, &port);

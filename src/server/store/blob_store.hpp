@@ -82,6 +82,13 @@ class BlobStore {
   // blob is missing. The default reads what open() gives.
   virtual std::optional<std::string> read_range(const Digest& d, std::uint64_t offset,
                                                 std::uint64_t length);
+  // Streams bytes [offset, offset + length) of the blob to `sink` as they arrive (from an
+  // object store: one GET, however long), or returns false when the blob is missing. `sink`
+  // may throw to stop the transfer; the exception is not propagated (the caller knows why it
+  // stopped), and read_stream then returns true. The default reads 8 MiB pieces with
+  // read_range.
+  virtual bool read_stream(const Digest& d, std::uint64_t offset, std::uint64_t length,
+                           const std::function<void(std::string_view)>& sink);
   // A URL a client may GET the blob from directly for a while (a presigned object-store
   // URL), or "" when the backend does not redirect.
   virtual std::string redirect_url(const Digest& d) {

@@ -66,6 +66,23 @@ std::optional<std::string> BlobStore::read_range(const Digest& d, std::uint64_t 
   return data;
 }
 
+bool BlobStore::read_stream(const Digest& d, std::uint64_t offset, std::uint64_t length,
+                            const std::function<void(std::string_view)>& sink) {
+  constexpr std::uint64_t kPiece = 8 << 20;
+  for (std::uint64_t done = 0; done < length;) {
+    auto piece = read_range(d, offset + done, std::min(kPiece, length - done));
+    if (!piece) return done > 0;
+    if (piece->empty()) return true;
+    try {
+      sink(*piece);
+    } catch (...) {
+      return true;
+    }
+    done += piece->size();
+  }
+  return true;
+}
+
 namespace {
 
 namespace stdfs = std::filesystem;

@@ -282,6 +282,28 @@ class S3BlobStore final : public BlobStore {
     return out;
   }
 
+  bool read_stream(const Digest& d, std::uint64_t offset, std::uint64_t length,
+                   const std::function<void(std::string_view)>& sink) override {
+    bool stopped = false;
+    std::uint64_t received = 0;
+    try {
+      return s3_.get_range(blob_key(d), offset, length, [&](std::string_view piece) {
+        if (received + piece.size() > length)
+          throw Error(ErrorCode::kIo, "object store sent more than the range asked for");
+        received += piece.size();
+        try {
+          sink(piece);
+        } catch (...) {
+          stopped = true;
+          throw;
+        }
+      });
+    } catch (const Error&) {
+      if (stopped) return true;  // the sink stopped it: not the store's failure
+      throw;
+    }
+  }
+
   std::string redirect_url(const Digest& d) override {
     if (options_.redirect_expiry.count() <= 0) return {};
     return s3_.presigned_get(blob_key(d), options_.redirect_expiry);
