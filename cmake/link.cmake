@@ -14,8 +14,10 @@
 #   unused members and sections are dropped (--gc-sections; libarchive's XAR writer, and with
 #   it libxml2 and ICU, is never referenced). GPGME (provenance signing) comes from
 #   libgpgme.a with libassuan.a and libgpg-error.a; it runs Debian's gpg as a separate program,
-#   so nothing of GnuPG itself is linked. A configure-time test link checks the set (its cache
-#   variable is renamed whenever the set changes, so existing build directories check again);
+#   so nothing of GnuPG itself is linked. cmark-gfm (the web UI's Markdown) comes from
+#   libcmark-gfm-extensions.a and libcmark-gfm.a. A configure-time test link checks the set
+#   (its cache variable is renamed whenever the set changes, so existing build directories
+#   check again);
 #   when an archive is missing or the link fails, the build stays on the shared libraries.
 #
 # Included from CMakeLists.txt after the charthouse target; the rewrite of the other targets'
@@ -38,10 +40,12 @@ endif()
 # anyway), each with the imported target or library path it replaces.
 set(_ch_static_archives
     curl nghttp2 rtmp ssh2 psl ldap lber gnutls hogweed nettle gmp tasn1 idn2 unistring zstd
-    brotlidec brotlicommon archive yaml-cpp sqlite3 crypt ssl crypto z gpgme assuan gpg-error sodium)
+    brotlidec brotlicommon archive yaml-cpp sqlite3 crypt ssl crypto z gpgme assuan gpg-error sodium
+    cmark-gfm-extensions cmark-gfm)
 set(_ch_shared_only gssapi_krb5 sasl2 p11-kit)
 set(_ch_replaced CURL::libcurl LibArchive::LibArchive yaml-cpp SQLite::SQLite3 OpenSSL::SSL
-                 OpenSSL::Crypto ZLIB::ZLIB ${CRYPT_LIBRARY} ${GPGME_LIBRARY} ${SODIUM_LIBRARY})
+                 OpenSSL::Crypto ZLIB::ZLIB ${CRYPT_LIBRARY} ${GPGME_LIBRARY} ${SODIUM_LIBRARY}
+                 ${CMARK_GFM_EXTENSIONS_LIBRARY} ${CMARK_GFM_LIBRARY})
 
 set(_ch_static_paths)
 set(_ch_static_missing)
@@ -80,6 +84,8 @@ set(CMAKE_REQUIRED_LIBRARIES -Wl,--start-group ${_ch_static_paths} -Wl,--end-gro
                              ${_ch_shared_paths} ${_ch_system_libs})
 check_cxx_source_compiles([=[
 #include <archive.h>
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
 #include <crypt.h>
 #include <curl/curl.h>
 #include <gpgme.h>
@@ -108,12 +114,16 @@ int main() {
   gpgme_release(g);
   SSL_CTX_free(SSL_CTX_new(TLS_method()));
   EVP_MD_free(EVP_MD_fetch(nullptr, "SHA256", nullptr));
+  cmark_gfm_core_extensions_ensure_registered();
+  cmark_parser* md = cmark_parser_new(CMARK_OPT_DEFAULT);
+  cmark_parser_attach_syntax_extension(md, cmark_find_syntax_extension("table"));
+  cmark_parser_free(md);
   return YAML::Load("a: 1")["a"].as<int>() + static_cast<int>(crc32(0, nullptr, 0));
 }
-]=] CHARTHOUSE_STATIC_DEPS_LINK_GPGME)
+]=] CHARTHOUSE_STATIC_DEPS_LINK_CMARK)
 unset(CMAKE_REQUIRED_LINK_OPTIONS)
 unset(CMAKE_REQUIRED_LIBRARIES)
-if(NOT CHARTHOUSE_STATIC_DEPS_LINK_GPGME)
+if(NOT CHARTHOUSE_STATIC_DEPS_LINK_CMARK)
   message(STATUS "charthouse: the static archives do not link (see CMakeFiles/CMakeError.log); "
                  "linking shared libraries")
   return()
