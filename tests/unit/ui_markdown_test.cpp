@@ -160,6 +160,20 @@ TEST(UiMarkdown, WithoutResolverOnlyHttpImages) {
   expect_safe(html);
 }
 
+TEST(UiMarkdown, LinksInTableCellsAndStrikethrough) {
+  MarkdownOptions options;
+  options.resolve_link = [](std::string_view url) { return "/ui/" + std::string(url); };
+  std::string html = render_markdown(
+      "| a | b |\n|---|---|\n| [d](x.md) | [j](javascript:alert(1)) <i>t</i> |\n\n"
+      "~~[s](https://x.org/s)~~\n",
+      options);
+  // A table cell cannot hold the custom node that adds rel: the link stays a plain <a>.
+  EXPECT_NE(html.find("<td><a href=\"/ui/x.md\">d</a></td>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<td>j &lt;i&gt;t&lt;/i&gt;</td>"), std::string::npos) << html;
+  EXPECT_NE(html.find(">s</a></del>"), std::string::npos) << html;
+  expect_safe(html);
+}
+
 TEST(UiMarkdown, ImageInsideADroppedLink) {
   std::string html = render_markdown("[![i](https://x.org/i.png)](javascript:alert(1))");
   EXPECT_NE(html.find("<img src=\"https://x.org/i.png\""), std::string::npos) << html;
@@ -179,6 +193,9 @@ TEST(UiMarkdown, UrlChecks) {
   EXPECT_TRUE(url_is_relative("docs/x.md"));
   EXPECT_FALSE(url_is_relative("mailto:x"));
   EXPECT_TRUE(url_is_safe_image("https://x/y.png", false));
+  EXPECT_TRUE(url_is_safe_image("HTTP://x/y.png", false));
+  EXPECT_FALSE(url_is_safe_image(" https://x/y.png", false));
+  EXPECT_FALSE(url_is_safe_image("ht\ttps://x/y.png", false));
   EXPECT_FALSE(url_is_safe_image("y.png", false));
   EXPECT_TRUE(url_is_safe_image("y.png", true));
   EXPECT_FALSE(url_is_safe_image("#y", true));

@@ -60,13 +60,15 @@ struct IterDeleter {
 };
 
 // Moves the children of `node` in front of it and frees it: a link or image becomes its text.
+// (A child the parent cannot hold stays, and goes with the node.)
 void unwrap(cmark_node* node) {
   while (cmark_node* child = cmark_node_first_child(node)) {
     cmark_node_unlink(child);
-    cmark_node_insert_before(node, child);
+    if (!cmark_node_insert_before(node, child)) {
+      cmark_node_free(child);
+    }
   }
-  cmark_node_unlink(node);
-  cmark_node_free(node);
+  cmark_node_free(node);  // unlinks it
 }
 
 // Replaces a raw HTML node by the same text, shown escaped.
@@ -91,12 +93,12 @@ void html_to_text(cmark_node* node, bool block) {
       start = end + 1;
     }
     cmark_node_free(text);
-    cmark_node_replace(node, para);
+    if (!cmark_node_replace(node, para)) cmark_node_free(para);
   } else {
     cmark_node_set_literal(text, literal.c_str());
-    cmark_node_replace(node, text);
+    if (!cmark_node_replace(node, text)) cmark_node_free(text);
   }
-  cmark_node_free(node);
+  cmark_node_free(node);  // unlinks it when it could not be replaced: dropped
 }
 
 // The href attribute value, as cmark's renderer writes it: characters outside a safe set are
@@ -124,7 +126,8 @@ void append_href(std::string& out, std::string_view url) {
 }
 
 // A link node becomes a custom inline whose opening and closing tags we write: the same as
-// cmark's <a>, plus rel="nofollow noopener". Children stay and are rendered by cmark.
+// cmark's <a>, plus rel="nofollow noopener". Children stay and are rendered by cmark. Where
+// the parent cannot hold a custom inline (a table cell), the link stays a link with `href`.
 void replace_link(cmark_node* link, std::string_view href) {
   std::string open = "<a href=\"";
   append_href(open, href);
@@ -137,14 +140,18 @@ void replace_link(cmark_node* link, std::string_view href) {
   }
   open += " rel=\"nofollow noopener\">";
   cmark_node* custom = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+  if (!cmark_node_insert_before(link, custom)) {
+    cmark_node_free(custom);
+    cmark_node_set_url(link, std::string(href).c_str());
+    return;
+  }
   cmark_node_set_on_enter(custom, open.c_str());
   cmark_node_set_on_exit(custom, "</a>");
   while (cmark_node* child = cmark_node_first_child(link)) {
     cmark_node_unlink(child);
     cmark_node_append_child(custom, child);
   }
-  cmark_node_replace(link, custom);
-  cmark_node_free(link);
+  cmark_node_free(link);  // unlinks it
 }
 
 void attach(cmark_parser* parser, const char* name) {
@@ -174,7 +181,12 @@ bool url_is_safe_link(std::string_view url) {
 bool url_is_safe_image(std::string_view url, bool allow_relative) {
   if (has_nul(url) || url.empty()) return false;
   Scheme s = scheme_of(url);
-  if (s == Scheme::kHttp) return true;
+  // Literally "http:" or "https:" at the start (no blanks or controls before or inside).
+  if (s == Scheme::kHttp) {
+    std::string head;
+    for (char c : url.substr(0, 6)) head += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    return head.starts_with("http:") || head.starts_with("https:");
+  }
   return s == Scheme::kNone && allow_relative && !is_fragment(url);
 }
 

@@ -34,7 +34,8 @@ std::string render_markdown(std::string_view markdown, const MarkdownOptions& op
 bool url_is_relative(std::string_view url);
 // True for http:, https:, mailto:, fragments and relative URLs.
 bool url_is_safe_link(std::string_view url);
-// True for http: and https: (and, when allow_relative, relative URLs; never fragments only).
+// True for URLs that start with http: or https: (and, when allow_relative, relative URLs;
+// never a fragment alone).
 bool url_is_safe_image(std::string_view url, bool allow_relative);
 
 }  // namespace ch::server::ui
