@@ -81,6 +81,10 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--auto-mount", a->auto_mount,
                   "mount a blob from any repository when ?mount= has no from=")
       ->capture_default_str();
+  cmd->add_option("--ui", a->ui, "serve the web UI (chart browser) at /")->capture_default_str();
+  cmd->add_option("--ui-session-key", a->ui_session_key,
+                  "web UI: secret signing sign-in cookies, created if missing; give every node "
+                  "the same file (default: <root>/ui-session.key)");
   cmd->add_option("--gc-interval", a->gc_interval,
                   "seconds between background garbage collections (0: never)")
       ->capture_default_str();

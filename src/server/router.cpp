@@ -83,6 +83,10 @@ const Dispatch kDispatch[] = {
 
 Awaitable dispatch(Context& ctx, http::Exchange& ex) {
   std::optional<Route> route = match_route(ex.request().path);
+  if (!route && ctx.options.ui && handlers::is_ui_path(ex.request().path)) {
+    co_await handlers::handle_ui(ctx, ex);
+    co_return;
+  }
   if (!route) throw ApiError(OciError::kNameUnknown, "no such route");
   for (const Dispatch& d : kDispatch)
     if (d.kind == route->kind) {
@@ -96,7 +100,7 @@ Awaitable dispatch(Context& ctx, http::Exchange& ex) {
 
 Router::Router(ApiOptions options, store::BlobStore& blobs, store::MetadataStore& meta,
                const auth::Authenticator& auth, Metrics& metrics, std::shared_mutex& commit_lock)
-    : ctx_(new Context{options, blobs, meta, auth, metrics, commit_lock, {}}) {}
+    : ctx_(new Context{options, blobs, meta, auth, metrics, commit_lock, {}, {}, nullptr}) {}
 
 Router::~Router() = default;
 

@@ -31,6 +31,12 @@ struct ApiOptions {
   // `charthouse gc` reaches a running server). Empty token: the endpoint is off.
   std::string admin_token;
   std::function<nlohmann::ordered_json(bool dry_run)> admin_gc;
+  // The web UI (handlers/ui.cpp) at "/" and "/-/...", and the secret that signs its sign-in
+  // and CSRF cookies (read from ui_key_file, created 0600 when missing; the service fills
+  // ui_key). Nodes behind one address share the file.
+  bool ui = true;
+  std::string ui_key_file;
+  std::string ui_key;
 };
 
 namespace handlers {

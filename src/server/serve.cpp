@@ -52,6 +52,10 @@ ServiceOptions service_options(const ServeSettings& s) {
   o.auth.token_ttl = std::chrono::seconds(s.token_ttl);
   o.api.delete_enabled = s.delete_enabled;
   o.api.auto_mount = s.auto_mount;
+  o.api.ui = s.ui;
+  o.api.ui_key_file = s.ui_session_key.empty()
+                          ? (std::filesystem::path(s.root) / "ui-session.key").string()
+                          : s.ui_session_key;
   o.gc_interval = std::chrono::seconds(s.gc_interval);
   o.gc_grace = std::chrono::seconds(s.gc_grace);
   o.upload_expiry = std::chrono::seconds(s.upload_expiry);

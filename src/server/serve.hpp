@@ -20,6 +20,8 @@ struct ServeSettings {
   long token_ttl = 300;
   bool delete_enabled = true;
   bool auto_mount = true;
+  bool ui = true;
+  std::string ui_session_key;  // file; default <root>/ui-session.key
   long gc_interval = 3600, gc_grace = 3600, upload_expiry = 86400;
   unsigned threads = 0;
   bool access_log = true;

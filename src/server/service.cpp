@@ -89,6 +89,19 @@ struct Service::Impl {
     fs::write_file_atomic(std::filesystem::path(options.root) / "admin.token", token + "\n", 0600);
     api.admin_token = token;
     api.admin_gc = [this](bool dry_run) { return report_json(collect(dry_run)); };
+    if (api.ui) {
+      if (api.ui_key_file.empty())
+        api.ui_key_file = (std::filesystem::path(options.root) / "ui-session.key").string();
+      std::error_code ec;
+      if (!std::filesystem::exists(api.ui_key_file, ec))
+        fs::write_file_atomic(api.ui_key_file, random_hex(32) + "\n", 0600);
+      std::string key = fs::read_file(api.ui_key_file, 4096);
+      key = key.substr(0, key.find_first_of("\r\n"));
+      if (key.size() < 32)
+        throw Error(ErrorCode::kInvalidArgument,
+                    "--ui-session-key: " + api.ui_key_file + " holds fewer than 32 characters");
+      api.ui_key = key;
+    }
     return api;
   }
 

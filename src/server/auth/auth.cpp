@@ -337,6 +337,26 @@ void Authenticator::verify_credentials(std::string_view authorization) const {
   impl_->check_password(*st, basic->user, basic->password);
 }
 
+bool Authenticator::check_password(std::string_view user, std::string_view password) const {
+  if (!has_users()) return false;
+  auto st = impl_->snapshot();
+  return impl_->check_password(*st, std::string(user), std::string(password));
+}
+
+bool Authenticator::user_may(const std::optional<std::string>& user,
+                             const std::vector<Scope>& needed) const {
+  if (impl_->config.mode == Mode::kNone) return true;
+  auto st = impl_->snapshot();
+  std::optional<std::string> who = user;
+  if (who && st->users.hash(*who) == nullptr) who.reset();
+  return std::all_of(needed.begin(), needed.end(),
+                     [&](const Scope& s) { return st->rules.allows(who, s); });
+}
+
+bool Authenticator::has_users() const {
+  return impl_->config.mode != Mode::kNone && !impl_->config.htpasswd_file.empty();
+}
+
 Decision Authenticator::authorize_basic_under(std::string_view authorization,
                                               std::string_view prefix,
                                               std::string_view action) const {

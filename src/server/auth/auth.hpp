@@ -109,6 +109,17 @@ class Authenticator {
   TokenReply token(std::string_view method, const std::multimap<std::string, std::string>& params,
                    std::string_view authorization) const;
 
+  // The web UI's sign-in: whether `password` is `user`'s (htpasswd, bcrypt, cached like
+  // verify_credentials; blocking, run it off the I/O threads). False in mode none and when
+  // no htpasswd file is configured.
+  bool check_password(std::string_view user, std::string_view password) const;
+  // Whether `user` (nullopt: anonymous) may do everything `needed` asks, by the access rules:
+  // the web UI's check for a signed-in session. A user no longer in the htpasswd file may do
+  // only what anonymous may. Always true in mode none.
+  bool user_may(const std::optional<std::string>& user, const std::vector<Scope>& needed) const;
+  // Whether anyone can sign in (an htpasswd file is configured and the mode is not none).
+  bool has_users() const;
+
   // Reloads the htpasswd and access files (SIGHUP). Throws on bad files and keeps the old
   // state then. The signing key is not reloaded.
   void reload();

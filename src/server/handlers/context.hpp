@@ -47,6 +47,8 @@ class UploadSessions {
 // "ip" of a request's remote "ip:port" / "[v6]:port".
 std::string client_of(const http::Request& req);
 
+struct UiState;  // the web UI's caches (ui.cpp)
+
 struct Context {
   ApiOptions options;
   store::BlobStore& blobs;
@@ -65,6 +67,7 @@ struct Context {
     std::mutex mu;
     std::unordered_map<std::string, Entry> by_key;
   } verified;
+  std::shared_ptr<UiState> ui;  // created by the first UI request
 };
 
 // Runs f(), a sequence of store calls: inline when both stores are local (files, SQLite held
@@ -103,6 +106,9 @@ Awaitable ready(Context& ctx, http::Exchange& ex);     // base.cpp
 Awaitable metrics(Context& ctx, http::Exchange& ex);   // base.cpp
 Awaitable token(Context& ctx, http::Exchange& ex);     // token.cpp
 Awaitable admin_gc(Context& ctx, http::Exchange& ex);  // admin.cpp
+// The web UI (ui.cpp): every path is_ui_path accepts that no API route matched.
+bool is_ui_path(std::string_view path);
+Awaitable handle_ui(Context& ctx, http::Exchange& ex);
 Awaitable handle_blob(Context& ctx, http::Exchange& ex, const std::string& name,
                       const std::string& ref);
 // Sends `length` bytes of the blob from `offset` after `r`'s headers: with sendfile from
