@@ -61,8 +61,10 @@ bench: build
 	$(BUILD)/micro_bench --benchmark_min_time=0.2
 	bench/deps.sh $(BUILD)/charthouse
 	bench/scaleout.sh $(BUILD)/charthouse
+	bench/ui.sh $(BUILD)/charthouse
 	@echo; echo "== charthouse serve vs docker-registry (bench/results/registry.md) =="; cat bench/results/registry.md
 	@echo; echo "== scale-out: S3 + PostgreSQL vs docker-registry s3-aws (bench/results/scaleout.md) =="; cat bench/results/scaleout.md
+	@echo; echo "== web UI, 10,000 chart versions (bench/results/ui.md) =="; cat bench/results/ui.md
 
 format:
 	find src tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i

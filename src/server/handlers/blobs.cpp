@@ -282,8 +282,8 @@ class StreamReader {
     }
     auto over = std::make_shared<std::promise<void>>();
     running_ = over->get_future().share();
-    boost::asio::post(store_pool(), [st = state_, over, &blobs = ctx_.blobs, digest = digest_,
-                                     at, length = end_ - at] {
+    boost::asio::post(store_pool(), [st = state_, over, &blobs = ctx_.blobs, digest = digest_, at,
+                                     length = end_ - at] {
       struct Stop {};
       std::exception_ptr error;
       bool stopped = false;  // for a slow or departed client: not an error

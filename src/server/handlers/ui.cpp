@@ -64,7 +64,7 @@ struct Request {
   http::Exchange& ex;
   UiState& st;
   ui::Viewer viewer;
-  std::string browser;      // ch_browser cookie value
+  std::string browser;       // ch_browser cookie value
   bool new_browser = false;  // set the cookie on the response
   Clock::time_point started = Clock::now();
 
@@ -76,7 +76,8 @@ struct Request {
     std::string host = req().header("Host");
     bool ok = !host.empty() && host.size() <= 255;
     for (unsigned char c : host)
-      if (!(std::isalnum(c) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']')) ok = false;
+      if (!(std::isalnum(c) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']'))
+        ok = false;
     return {ok ? host : std::string("localhost"), req().tls};
   }
 };
@@ -125,9 +126,8 @@ http::Response page(Request& r, int status, std::string body,
   }
   auto micros =
       std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - r.started).count();
-  resp.headers.emplace("Server-Timing",
-                       "app;dur=" + std::to_string(micros / 1000) + "." +
-                           std::to_string(micros % 1000 / 100));
+  resp.headers.emplace("Server-Timing", "app;dur=" + std::to_string(micros / 1000) + "." +
+                                            std::to_string(micros % 1000 / 100));
   resp.body = std::move(body);
   return resp;
 }
@@ -287,27 +287,29 @@ boost::asio::awaitable<http::Response> chart(Request& r, const ui::ChartRepo& c,
     versions_digests.push_back(c.versions[i].manifest_digest);
     prov.push_back(!c.versions[i].prov_digest.empty());
   }
-  auto [artifacts, signed_versions] = co_await on_stores(ctx, [&ctx, &version_tags, &repo, &details, &versions_tab, &versions_digests, &prov] {
-    std::vector<ui::ArtifactRow> rows;
-    auto tags = ctx.meta.list_tags(repo, "", 1000).items;
-    for (const auto& t : tags) {
-      if (version_tags.count(t)) continue;
-      if (rows.size() >= 200) break;
-      ui::ArtifactRow row;
-      row.tag = t;
-      if (details) {
-        if (auto digest = ctx.meta.resolve_tag(repo, t))
-          if (auto m = ctx.meta.get_manifest(repo, *digest)) row = artifact_row(ctx, repo, t, *m);
-      }
-      rows.push_back(std::move(row));
-    }
-    std::vector<bool> signs;
-    if (versions_tab)
-      for (std::size_t i = 0; i < versions_digests.size(); ++i)
-        signs.push_back(prov[i] ||
-                        has_cosign_signature(ctx, repo, Digest::parse(versions_digests[i])));
-    return std::make_pair(std::move(rows), std::move(signs));
-  });
+  auto [artifacts, signed_versions] = co_await on_stores(
+      ctx, [&ctx, &version_tags, &repo, &details, &versions_tab, &versions_digests, &prov] {
+        std::vector<ui::ArtifactRow> rows;
+        auto tags = ctx.meta.list_tags(repo, "", 1000).items;
+        for (const auto& t : tags) {
+          if (version_tags.count(t)) continue;
+          if (rows.size() >= 200) break;
+          ui::ArtifactRow row;
+          row.tag = t;
+          if (details) {
+            if (auto digest = ctx.meta.resolve_tag(repo, t))
+              if (auto m = ctx.meta.get_manifest(repo, *digest))
+                row = artifact_row(ctx, repo, t, *m);
+          }
+          rows.push_back(std::move(row));
+        }
+        std::vector<bool> signs;
+        if (versions_tab)
+          for (std::size_t i = 0; i < versions_digests.size(); ++i)
+            signs.push_back(prov[i] ||
+                            has_cosign_signature(ctx, repo, Digest::parse(versions_digests[i])));
+        return std::make_pair(std::move(rows), std::move(signs));
+      });
   d.artifacts = std::move(artifacts);
   d.signed_versions = std::move(signed_versions);
 
@@ -344,11 +346,14 @@ boost::asio::awaitable<http::Response> repository(Request& r, const std::string&
   std::string digest_param = r.req().param("digest");
   if (!digest_param.empty()) {
     Digest digest = parse_digest(digest_param);
-    auto m = co_await on_stores(ctx, [&ctx, &repo, &digest] { return ctx.meta.get_manifest(repo, digest); });
+    auto m = co_await on_stores(
+        ctx, [&ctx, &repo, &digest] { return ctx.meta.get_manifest(repo, digest); });
     if (!m) co_return message(r, 404, "Not found", "No such manifest in " + repo + ".");
-    d.manifest = co_await on_stores(ctx, [&ctx, &repo, &m] { return artifact_row(ctx, repo, "", *m); });
+    d.manifest =
+        co_await on_stores(ctx, [&ctx, &repo, &m] { return artifact_row(ctx, repo, "", *m); });
     try {
-      d.manifest_json = parse_untrusted_json(m->bytes).dump(2, ' ', false, json::error_handler_t::replace);
+      d.manifest_json =
+          parse_untrusted_json(m->bytes).dump(2, ' ', false, json::error_handler_t::replace);
     } catch (const Error&) {
       d.manifest_json = m->bytes.substr(0, 64 * 1024);
     }
@@ -368,7 +373,8 @@ boost::asio::awaitable<http::Response> repository(Request& r, const std::string&
     auto tags = ctx.meta.list_tags(repo, "", 200);
     for (const auto& t : tags.items)
       if (auto digest = ctx.meta.resolve_tag(repo, t))
-        if (auto m = ctx.meta.get_manifest(repo, *digest)) rows.push_back(artifact_row(ctx, repo, t, *m));
+        if (auto m = ctx.meta.get_manifest(repo, *digest))
+          rows.push_back(artifact_row(ctx, repo, t, *m));
     return std::make_pair(std::move(rows), tags.more);
   });
   d.rows = std::move(rows);
@@ -381,7 +387,7 @@ boost::asio::awaitable<http::Response> browse(Request& r, std::string path) {
   while (path.size() > 1 && path.back() == '/') path.pop_back();
   std::string target = path.substr(1);
   auto catalog = co_await catalog_of(r);
-  const std::string not_found = "There is no chart or repository at " + path + " you may see.";
+  const std::string not_found = "There is no chart or repository here that you may see.";
   if (const ui::ChartRepo* c = catalog->find(target)) {
     if (!r.may(c->repository, "pull")) co_return message(r, 404, "Not found", not_found);
     co_return co_await chart(r, *c, c->latest(), false);
@@ -397,7 +403,8 @@ boost::asio::awaitable<http::Response> browse(Request& r, std::string path) {
   if (!oci::valid_repository(target) || !r.may(target, "pull"))
     co_return message(r, 404, "Not found", not_found);
   Context& ctx = r.ctx;
-  bool exists = co_await on_stores(ctx, [&ctx, &target] { return ctx.meta.repository_exists(target); });
+  bool exists =
+      co_await on_stores(ctx, [&ctx, &target] { return ctx.meta.repository_exists(target); });
   if (!exists) co_return message(r, 404, "Not found", not_found);
   co_return co_await repository(r, target);
 }
@@ -410,7 +417,8 @@ boost::asio::awaitable<http::Response> compare(Request& r, const std::string& re
   d.chart = c;
   d.from = c->find(r.req().param("from"));
   d.to = c->find(r.req().param("to"));
-  if (!d.from || !d.to) co_return message(r, 400, "Compare", "Choose two versions of " + c->name + ".");
+  if (!d.from || !d.to)
+    co_return message(r, 400, "Compare", "Choose two versions of " + c->name + ".");
   d.split = r.req().param("view") == "split";
   d.a = co_await content_of(r, *d.from);
   d.b = co_await content_of(r, *d.to);
@@ -426,11 +434,13 @@ boost::asio::awaitable<http::Response> image(Request& r) {
   if (!v || !r.may(repo, "pull")) co_return message(r, 404, "Not found", "No such image.");
   auto content = co_await content_of(r, *v);
   auto it = content ? content->images.find(path) : decltype(content->images)::const_iterator{};
-  if (!content || it == content->images.end()) co_return message(r, 404, "Not found", "No such image.");
+  if (!content || it == content->images.end())
+    co_return message(r, 404, "Not found", "No such image.");
   http::Response resp = page(r, 200, it->second, ui::image_type(path));
   // An SVG opened on its own runs nothing and loads nothing.
   resp.headers.erase("Content-Security-Policy");
-  resp.headers.emplace("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+  resp.headers.emplace("Content-Security-Policy",
+                       "default-src 'none'; style-src 'unsafe-inline'; sandbox");
   resp.headers.erase("Cache-Control");
   resp.headers.emplace("Cache-Control", "private, max-age=3600");
   co_return resp;
@@ -452,17 +462,19 @@ boost::asio::awaitable<http::Response> login(Request& r) {
     co_return page(r, 403, ui::login_page(r.viewer, next, "The form expired; please try again."));
   std::string user = field("user").substr(0, 256), password = field("password").substr(0, 1024);
   const auth::Authenticator& authn = r.ctx.auth;
-  bool ok = co_await offload([&authn, &user, &password] { return authn.check_password(user, password); });
+  bool ok =
+      co_await offload([&authn, &user, &password] { return authn.check_password(user, password); });
   if (!ok) co_return page(r, 401, ui::login_page(r.viewer, next, "Wrong user name or password."));
   http::Response resp = redirect(r, next);
-  resp.headers.emplace("Set-Cookie",
-                       cookie(r, ui::kSessionCookie, ui::make_session(r.st.key, user, now_seconds()),
-                              ui::kSessionLifetime.count()));
+  resp.headers.emplace(
+      "Set-Cookie", cookie(r, ui::kSessionCookie, ui::make_session(r.st.key, user, now_seconds()),
+                           ui::kSessionLifetime.count()));
   co_return resp;
 }
 
 // POST forms other than sign-in: the CSRF token must match this browser's.
-boost::asio::awaitable<std::optional<std::multimap<std::string, std::string>>> checked_form(Request& r) {
+boost::asio::awaitable<std::optional<std::multimap<std::string, std::string>>> checked_form(
+    Request& r) {
   std::string body = co_await r.ex.read_all(kMaxForm);
   auto form = http::parse_query(body);
   auto it = form.find("csrf");
@@ -488,8 +500,10 @@ boost::asio::awaitable<http::Response> remove(Request& r) {
   };
   std::string repo = field("repo");
   if (!oci::valid_repository(repo)) co_return message(r, 400, "Delete", "No such repository.");
-  if (!r.ctx.options.delete_enabled) co_return message(r, 405, "Delete", "Deleting is disabled on this server.");
-  if (!r.may(repo, "delete")) co_return message(r, 403, "Delete", "You may not delete from " + repo + ".");
+  if (!r.ctx.options.delete_enabled)
+    co_return message(r, 405, "Delete", "Deleting is disabled on this server.");
+  if (!r.may(repo, "delete"))
+    co_return message(r, 403, "Delete", "You may not delete from " + repo + ".");
   Digest digest = parse_digest(field("digest"));
   Context& ctx = r.ctx;
   bool deleted = co_await on_stores(ctx, [&ctx, &repo, &digest] {
@@ -504,6 +518,7 @@ boost::asio::awaitable<http::Response> respond(Request& r) {
   const http::Request& req = r.req();
   const std::string& path = req.path;
   const bool get = req.method == "GET" || req.method == "HEAD";
+  if (path.size() > kMaxPath) co_return message(r, 404, "Not found", "No such page.");
   if (path == "/-/login" && (get || req.method == "POST")) co_return co_await login(r);
   if (path == "/-/logout" && req.method == "POST") co_return co_await logout(r);
   if (path == "/-/delete" && req.method == "POST") co_return co_await remove(r);
@@ -540,12 +555,17 @@ Awaitable handle_ui(Context& ctx, http::Exchange& ex) {
     failure = {e.status(), e.what()};
   } catch (const Error& e) {
     int status = status_of(oci_error_of(e.code()));
-    if (status >= 500) std::fprintf(stderr, "error: UI %s: %s\n", ex.request().path.substr(0, 256).c_str(), e.what());
-    failure = {status, status >= 500 ? std::string("The server could not answer (") +
-                                           (status == 503 ? "a store is unavailable" : "internal error") + ")."
-                                     : std::string(e.what())};
+    if (status >= 500)
+      std::fprintf(stderr, "error: UI %s: %s\n", ex.request().path.substr(0, 256).c_str(),
+                   e.what());
+    failure = {status, status >= 500
+                           ? std::string("The server could not answer (") +
+                                 (status == 503 ? "a store is unavailable" : "internal error") +
+                                 ")."
+                           : std::string(e.what())};
   }
-  if (failure) resp = message(r, failure->first, "Error " + std::to_string(failure->first), failure->second);
+  if (failure)
+    resp = message(r, failure->first, "Error " + std::to_string(failure->first), failure->second);
   if (ex.request().method == "HEAD") {
     resp.headers.emplace("Content-Length", std::to_string(resp.body.size()));
     resp.body.clear();

@@ -91,7 +91,8 @@ std::shared_ptr<const Catalog> build_catalog(const std::vector<store::ChartTag>&
     v.sources = strings(e, "sources");
     if (auto m = e.find("maintainers"); m != e.end() && m->is_array())
       for (const json& who : *m)
-        if (who.is_object() && !text(who, "name").empty()) v.maintainers.push_back(text(who, "name"));
+        if (who.is_object() && !text(who, "name").empty())
+          v.maintainers.push_back(text(who, "name"));
     v.deprecated = e.value("deprecated", false) == true;
     v.manifest_digest = t.manifest->digest.str();
     v.layer_digest = text(info, "layer");

@@ -26,9 +26,9 @@ struct ChartVersion {
 };
 
 struct ChartRepo {
-  std::string repository;  // "team/charts/grafana"
-  std::string ns;          // "team/charts" ("" at the top level)
-  std::string name;        // "grafana": the repository's last component
+  std::string repository;              // "team/charts/grafana"
+  std::string ns;                      // "team/charts" ("" at the top level)
+  std::string name;                    // "grafana": the repository's last component
   std::vector<ChartVersion> versions;  // newest first (semver, then bytewise)
   std::string last_push;               // the latest "created" of its versions (RFC 3339)
   std::string haystack;                // lower-cased name, description, keywords, maintainers

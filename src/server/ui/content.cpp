@@ -70,9 +70,9 @@ void ContentCache::put(const std::string& digest, std::shared_ptr<const ChartCon
   std::lock_guard lock(mu_);
   if (content->bytes > max_bytes_ || entries_.count(digest)) return;
   while (bytes_ + content->bytes > max_bytes_ && !entries_.empty()) {
-    auto oldest = std::min_element(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
-      return a.second.used < b.second.used;
-    });
+    auto oldest = std::min_element(
+        entries_.begin(), entries_.end(),
+        [](const auto& a, const auto& b) { return a.second.used < b.second.used; });
     bytes_ -= oldest->second.content->bytes;
     entries_.erase(oldest);
   }

@@ -16,9 +16,13 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string e(std::string_view s) { return escape(s); }
+std::string e(std::string_view s) {
+  return escape(s);
+}
 
-std::string date_of(const std::string& rfc3339) { return rfc3339.substr(0, 10); }
+std::string date_of(const std::string& rfc3339) {
+  return rfc3339.substr(0, 10);
+}
 
 std::string short_digest(const std::string& d) {
   auto colon = d.find(':');
@@ -32,9 +36,10 @@ bool is_http_url(std::string_view u) {
 // An icon from Chart.yaml: only https URLs (a page never loads plain-http content).
 std::string icon_img(const std::string& icon, const std::string& name) {
   if (icon.rfind("https://", 0) != 0 || icon.size() > 2048)
-    return "<span class=\"icon placeholder\" aria-hidden=\"true\">" +
-           e(name.substr(0, 1)) + "</span>";
-  return "<img class=\"icon\" src=\"" + e(icon) + "\" alt=\"\" loading=\"lazy\" width=\"40\" height=\"40\">";
+    return "<span class=\"icon placeholder\" aria-hidden=\"true\">" + e(name.substr(0, 1)) +
+           "</span>";
+  return "<img class=\"icon\" src=\"" + e(icon) +
+         "\" alt=\"\" loading=\"lazy\" width=\"40\" height=\"40\">";
 }
 
 std::string link(const std::string& href, std::string_view text) {
@@ -47,8 +52,8 @@ std::string external_link(const std::string& url) {
 }
 
 std::string copy_block(const std::string& label, const std::string& command) {
-  return "<div class=\"cmd\"><div class=\"cmd-label\">" + e(label) +
-         "</div><pre><code>" + e(command) + "</code></pre><button type=\"button\" class=\"copy\" data-copy=\"" +
+  return "<div class=\"cmd\"><div class=\"cmd-label\">" + e(label) + "</div><pre><code>" +
+         e(command) + "</code></pre><button type=\"button\" class=\"copy\" data-copy=\"" +
          e(command) + "\" aria-label=\"Copy: " + e(label) + "\">Copy</button></div>";
 }
 
@@ -92,7 +97,8 @@ std::string url_path(std::string_view path) {
 std::string url_query(std::string_view value) {
   std::string out = url_path(value);
   std::string r;
-  for (char c : out) r += c == '/' ? std::string("%2F") : c == '+' ? std::string("%2B") : std::string(1, c);
+  for (char c : out)
+    r += c == '/' ? std::string("%2F") : c == '+' ? std::string("%2B") : std::string(1, c);
   return r;
 }
 
@@ -135,8 +141,8 @@ std::string layout(const Viewer& viewer, std::string_view title, std::string_vie
 
 std::string home_page(const Viewer& viewer, const HomeData& d, bool results_only) {
   std::string list;
-  list += "<div id=\"results\" aria-live=\"polite\"><p class=\"count\">" +
-          std::to_string(d.total) + (d.total == 1 ? " chart" : " charts") +
+  list += "<div id=\"results\" aria-live=\"polite\"><p class=\"count\">" + std::to_string(d.total) +
+          (d.total == 1 ? " chart" : " charts") +
           (d.query.empty() ? "" : " matching “" + e(d.query) + "”") + "</p>";
   std::string ns;
   bool open = false;
@@ -162,8 +168,8 @@ std::string home_page(const Viewer& viewer, const HomeData& d, bool results_only
   if (d.pages > 1) {
     list += "<nav class=\"pager\" aria-label=\"Pages\">";
     for (std::size_t p = 1; p <= d.pages; ++p) {
-      std::string href = "/?q=" + url_query(d.query) + "&sort=" + url_query(d.sort) +
-                         "&page=" + std::to_string(p);
+      std::string href =
+          "/?q=" + url_query(d.query) + "&sort=" + url_query(d.sort) + "&page=" + std::to_string(p);
       list += p == d.page ? "<span aria-current=\"page\">" + std::to_string(p) + "</span>"
                           : link(href, std::to_string(p));
     }
@@ -179,8 +185,9 @@ std::string home_page(const Viewer& viewer, const HomeData& d, bool results_only
   }
   body += "</p>" + list;
   if (!d.other_repositories.empty()) {
-    body += "<section class=\"others\"><h2>Other artifacts</h2><p>Repositories holding images, "
-            "signatures or other OCI artifacts, not charts.</p><ul>";
+    body +=
+        "<section class=\"others\"><h2>Other artifacts</h2><p>Repositories holding images, "
+        "signatures or other OCI artifacts, not charts.</p><ul>";
     for (const auto& r : d.other_repositories)
       body += "<li>" + link("/" + url_path(r), r) + "</li>";
     body += "</ul></section>";
@@ -191,8 +198,8 @@ std::string home_page(const Viewer& viewer, const HomeData& d, bool results_only
 namespace {
 
 std::string tab_link(const ChartPageData& d, const std::string& tab, const std::string& label) {
-  std::string href = chart_href(d.chart->repository, d.explicit_version ? d.version->version : "") +
-                     "?tab=" + tab;
+  std::string href =
+      chart_href(d.chart->repository, d.explicit_version ? d.version->version : "") + "?tab=" + tab;
   return "<li><a href=\"" + e(href) + "\"" +
          (d.tab == tab ? " aria-current=\"page\" class=\"active\"" : "") + ">" + e(label) +
          "</a></li>";
@@ -220,7 +227,8 @@ std::string metadata_box(const ChartPageData& d) {
     std::string who;
     for (const json& x : *m) {
       if (!x.is_object()) continue;
-      std::string name = x.value("name", ""), email = x.value("email", ""), url = x.value("url", "");
+      std::string name = x.value("name", ""), email = x.value("email", ""),
+                  url = x.value("url", "");
       who += e(name);
       if (!email.empty()) who += " &lt;" + e(email) + "&gt;";
       if (is_http_url(url)) who += " " + external_link(url);
@@ -240,7 +248,8 @@ std::string metadata_box(const ChartPageData& d) {
     std::string ann = "<ul class=\"annotations\">";
     for (auto it = a->begin(); it != a->end(); ++it)
       ann += "<li><code>" + e(it.key()) + "</code>: " +
-             e(it.value().is_string() ? it.value().get<std::string>() : it.value().dump()) + "</li>";
+             e(it.value().is_string() ? it.value().get<std::string>() : it.value().dump()) +
+             "</li>";
     row("Annotations", ann + "</ul>");
   }
   return s + "</dl>";
@@ -252,8 +261,10 @@ std::string install_box(const ChartPageData& d) {
   const std::string oci = "oci://" + host + "/" + d.chart->repository;
   const std::string& ver = d.version->version;
   std::string classic_ns = d.chart->ns.empty() ? std::string() : d.chart->ns;
-  std::string s = "<section class=\"install\" aria-labelledby=\"install-h\"><h2 id=\"install-h\">Install</h2>";
-  s += copy_block("Helm (OCI)", "helm install " + d.chart->name + " " + oci + " --version " + ver + plain);
+  std::string s =
+      "<section class=\"install\" aria-labelledby=\"install-h\"><h2 id=\"install-h\">Install</h2>";
+  s += copy_block("Helm (OCI)",
+                  "helm install " + d.chart->name + " " + oci + " --version " + ver + plain);
   s += copy_block("Helm pull", "helm pull " + oci + " --version " + ver + plain);
   s += copy_block("charthouse", "charthouse pull " + oci + " --version " + ver + plain);
   if (!classic_ns.empty()) {
@@ -267,7 +278,8 @@ std::string install_box(const ChartPageData& d) {
 }
 
 std::string readme_tab(const ChartPageData& d) {
-  if (!d.content || d.content->readme.empty()) return "<p class=\"empty\">This chart has no README.</p>";
+  if (!d.content || d.content->readme.empty())
+    return "<p class=\"empty\">This chart has no README.</p>";
   MarkdownOptions o;
   const auto content = d.content;
   const std::string base = "/-/image?repo=" + url_query(d.chart->repository) +
@@ -289,8 +301,9 @@ std::string readme_tab(const ChartPageData& d) {
 }
 
 std::string code_block(const std::string& name, const std::string& text) {
-  return "<figure class=\"code\"><figcaption>" + e(name) + "</figcaption><pre class=\"yaml\"><code>" +
-         highlight_yaml(text) + "</code></pre></figure>";
+  return "<figure class=\"code\"><figcaption>" + e(name) +
+         "</figcaption><pre class=\"yaml\"><code>" + highlight_yaml(text) +
+         "</code></pre></figure>";
 }
 
 std::string schema_tab(const ChartPageData& d) {
@@ -299,12 +312,15 @@ std::string schema_tab(const ChartPageData& d) {
   try {
     auto rows = schema_rows(*d.content->schema);
     s += "<div class=\"table-wrap\"><table class=\"schema\"><thead><tr><th scope=\"col\">Key</th>"
-         "<th scope=\"col\">Type</th><th scope=\"col\">Default</th><th scope=\"col\">Description</th></tr></thead><tbody>";
+         "<th scope=\"col\">Type</th><th scope=\"col\">Default</th><th "
+         "scope=\"col\">Description</th></tr></thead><tbody>";
     for (const auto& r : rows) {
       s += "<tr><td class=\"key d" + std::to_string(std::min<std::size_t>(r.depth, 8)) +
-           "\"><code>" + e(r.path) + "</code>" + (r.required ? " <span class=\"req\">required</span>" : "") +
-           "</td><td>" + e(r.type) + (r.enum_json.empty() ? "" : "<br><small>one of " + e(r.enum_json) + "</small>") +
-           "</td><td><code>" + e(r.default_json) + "</code></td><td>" + e(r.description) + "</td></tr>";
+           "\"><code>" + e(r.path) + "</code>" +
+           (r.required ? " <span class=\"req\">required</span>" : "") + "</td><td>" + e(r.type) +
+           (r.enum_json.empty() ? "" : "<br><small>one of " + e(r.enum_json) + "</small>") +
+           "</td><td><code>" + e(r.default_json) + "</code></td><td>" + e(r.description) +
+           "</td></tr>";
     }
     s += "</tbody></table></div>";
   } catch (const Error& err) {
@@ -337,8 +353,10 @@ std::string dependencies_tab(const ChartPageData& d) {
   auto deps = d.version->entry.find("dependencies");
   if (deps == d.version->entry.end() || !deps->is_array() || deps->empty())
     return "<p class=\"empty\">No dependencies.</p>";
-  std::string s = "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Version</th>"
-                  "<th scope=\"col\">Repository</th><th scope=\"col\">Condition</th></tr></thead><tbody>";
+  std::string s =
+      "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Name</th><th "
+      "scope=\"col\">Version</th>"
+      "<th scope=\"col\">Repository</th><th scope=\"col\">Condition</th></tr></thead><tbody>";
   std::size_t i = 0;
   for (const json& dep : *deps) {
     if (!dep.is_object()) continue;
@@ -347,22 +365,26 @@ std::string dependencies_tab(const ChartPageData& d) {
     ++i;
     s += "<tr><td>" + (href.empty() ? e(name) : link(href, name)) +
          (alias.empty() ? "" : " <small>as " + e(alias) + "</small>") + "</td><td>" +
-         e(dep.value("version", "")) + "</td><td>" + e(dep.value("repository", "")) +
-         "</td><td>" + e(dep.value("condition", "")) + "</td></tr>";
+         e(dep.value("version", "")) + "</td><td>" + e(dep.value("repository", "")) + "</td><td>" +
+         e(dep.value("condition", "")) + "</td></tr>";
   }
   return s + "</tbody></table></div>";
 }
 
 std::string versions_tab(const Viewer& viewer, const ChartPageData& d) {
-  std::string s = "<form class=\"compare\" action=\"/-/compare/" + e(url_path(d.chart->repository)) +
+  std::string s = "<form class=\"compare\" action=\"/-/compare/" +
+                  e(url_path(d.chart->repository)) +
                   "\" method=\"get\"><label>Compare <select name=\"from\">";
   for (std::size_t i = 0; i < d.chart->versions.size(); ++i)
-    s += "<option" + std::string(i == 1 ? " selected" : "") + ">" + e(d.chart->versions[i].version) + "</option>";
+    s += "<option" + std::string(i == 1 ? " selected" : "") + ">" +
+         e(d.chart->versions[i].version) + "</option>";
   s += "</select></label> <label>with <select name=\"to\">";
   for (std::size_t i = 0; i < d.chart->versions.size(); ++i)
-    s += "<option" + std::string(i == 0 ? " selected" : "") + ">" + e(d.chart->versions[i].version) + "</option>";
+    s += "<option" + std::string(i == 0 ? " selected" : "") + ">" +
+         e(d.chart->versions[i].version) + "</option>";
   s += "</select></label> <button type=\"submit\">Compare</button></form>";
-  s += "<div class=\"table-wrap\"><table class=\"versions\"><thead><tr><th scope=\"col\">Version</th>"
+  s += "<div class=\"table-wrap\"><table class=\"versions\"><thead><tr><th "
+       "scope=\"col\">Version</th>"
        "<th scope=\"col\">App version</th><th scope=\"col\">Date</th><th scope=\"col\">Digest</th>"
        "<th scope=\"col\">Size</th><th scope=\"col\">Signed</th>";
   if (d.may_delete) s += "<th scope=\"col\"><span class=\"visually-hidden\">Actions</span></th>";
@@ -375,26 +397,32 @@ std::string versions_tab(const Viewer& viewer, const ChartPageData& d) {
          e(v.app_version) + "</td><td>" + e(date_of(v.created)) + "</td><td><code title=\"" +
          e(v.manifest_digest) + "\">" + e(short_digest(v.manifest_digest)) + "</code></td><td>" +
          e(human_size(v.size)) + "</td><td>" +
-         (is_signed ? "<span class=\"badge signed\">signed</span>" : "<span class=\"muted\">no</span>") + "</td>";
+         (is_signed ? "<span class=\"badge signed\">signed</span>"
+                    : "<span class=\"muted\">no</span>") +
+         "</td>";
     if (d.may_delete)
-      s += "<td><form method=\"post\" action=\"/-/delete\" data-confirm=\"Delete version " + e(v.version) +
-           "?\">" + csrf_field(viewer) + "<input type=\"hidden\" name=\"repo\" value=\"" +
-           e(d.chart->repository) + "\"><input type=\"hidden\" name=\"digest\" value=\"" +
-           e(v.manifest_digest) + "\"><button type=\"submit\" class=\"danger\">Delete</button></form></td>";
+      s += "<td><form method=\"post\" action=\"/-/delete\" data-confirm=\"Delete version " +
+           e(v.version) + "?\">" + csrf_field(viewer) +
+           "<input type=\"hidden\" name=\"repo\" value=\"" + e(d.chart->repository) +
+           "\"><input type=\"hidden\" name=\"digest\" value=\"" + e(v.manifest_digest) +
+           "\"><button type=\"submit\" class=\"danger\">Delete</button></form></td>";
     s += "</tr>";
   }
   return s + "</tbody></table></div>";
 }
 
 std::string artifact_table(const std::string& repository, const std::vector<ArtifactRow>& rows) {
-  std::string s = "<div class=\"table-wrap\"><table class=\"artifacts\"><thead><tr><th scope=\"col\">Tag</th>"
-                  "<th scope=\"col\">Media type</th><th scope=\"col\">Artifact type</th>"
-                  "<th scope=\"col\">Size</th><th scope=\"col\">Referrers</th><th scope=\"col\">Digest</th></tr></thead><tbody>";
+  std::string s =
+      "<div class=\"table-wrap\"><table class=\"artifacts\"><thead><tr><th scope=\"col\">Tag</th>"
+      "<th scope=\"col\">Media type</th><th scope=\"col\">Artifact type</th>"
+      "<th scope=\"col\">Size</th><th scope=\"col\">Referrers</th><th "
+      "scope=\"col\">Digest</th></tr></thead><tbody>";
   for (const auto& r : rows)
     s += "<tr><td>" + e(r.tag) + "</td><td><code>" + e(r.media_type) + "</code></td><td><code>" +
          e(r.artifact_type) + "</code></td><td>" + e(human_size(r.size)) + "</td><td>" +
          std::to_string(r.referrers) + "</td><td>" +
-         link("/" + url_path(repository) + "?digest=" + url_query(r.digest), short_digest(r.digest)) +
+         link("/" + url_path(repository) + "?digest=" + url_query(r.digest),
+              short_digest(r.digest)) +
          "</td></tr>";
   return s + "</tbody></table></div>";
 }
@@ -404,16 +432,18 @@ std::string artifact_table(const std::string& repository, const std::vector<Arti
 std::string chart_page(const Viewer& viewer, const ChartPageData& d) {
   const ChartVersion& v = *d.version;
   std::string s = "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"/\">Charts</a> / " +
-                  e(d.chart->ns) + "</nav><div class=\"chart-head\">" + icon_img(v.icon, d.chart->name) +
-                  "<div><h1>" + e(d.chart->name) + " <span class=\"version\">" + e(v.version) +
-                  "</span></h1><p class=\"desc\">" + e(v.description) + "</p></div></div>";
+                  e(d.chart->ns) + "</nav><div class=\"chart-head\">" +
+                  icon_img(v.icon, d.chart->name) + "<div><h1>" + e(d.chart->name) +
+                  " <span class=\"version\">" + e(v.version) + "</span></h1><p class=\"desc\">" +
+                  e(v.description) + "</p></div></div>";
   if (v.deprecated)
     s += "<div class=\"banner deprecated\" role=\"alert\"><strong>Deprecated.</strong> This chart "
          "version is marked deprecated by its maintainers.</div>";
   if (&v != &d.chart->latest())
     s += "<p class=\"note\">Not the latest version: " +
          link(chart_href(d.chart->repository), "see " + d.chart->latest().version) + ".</p>";
-  s += "<div class=\"chart-layout\"><div class=\"chart-main\"><nav class=\"tabs\" aria-label=\"Chart\"><ul>";
+  s += "<div class=\"chart-layout\"><div class=\"chart-main\"><nav class=\"tabs\" "
+       "aria-label=\"Chart\"><ul>";
   s += tab_link(d, "readme", "README");
   s += tab_link(d, "values", "Values");
   if (d.content && d.content->schema) s += tab_link(d, "schema", "Values schema");
@@ -437,7 +467,8 @@ std::string chart_page(const Viewer& viewer, const ChartPageData& d) {
     s += versions_tab(viewer, d);
   else if (d.tab == "artifacts")
     s += "<p>Tags of this repository that are not chart versions (signatures, attestations, "
-         "anything else pushed).</p>" + artifact_table(d.chart->repository, d.artifacts);
+         "anything else pushed).</p>" +
+         artifact_table(d.chart->repository, d.artifacts);
   else
     s += readme_tab(d);
   s += "</section></div><aside class=\"chart-side\">" + install_box(d) + "<section><h2>Chart</h2>" +
@@ -446,13 +477,14 @@ std::string chart_page(const Viewer& viewer, const ChartPageData& d) {
 }
 
 std::string compare_page(const Viewer& viewer, const CompareData& d) {
-  std::string base = "/-/compare/" + url_path(d.chart->repository) + "?from=" + url_query(d.from->version) +
-                     "&to=" + url_query(d.to->version);
+  std::string base = "/-/compare/" + url_path(d.chart->repository) +
+                     "?from=" + url_query(d.from->version) + "&to=" + url_query(d.to->version);
   std::string s = "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"/\">Charts</a> / " +
                   link(chart_href(d.chart->repository), d.chart->name) + "</nav><h1>Compare " +
                   e(d.chart->name) + " " + e(d.from->version) + " → " + e(d.to->version) + "</h1>";
   s += "<p class=\"views\">View: " +
-       (d.split ? link(base, "inline") + " · <b>side by side</b>" : "<b>inline</b> · " + link(base + "&view=split", "side by side")) +
+       (d.split ? link(base, "inline") + " · <b>side by side</b>"
+                : "<b>inline</b> · " + link(base + "&view=split", "side by side")) +
        "</p>";
   std::vector<std::pair<std::string, std::pair<std::string, std::string>>> files;
   files.push_back({"Chart.yaml", {d.a->chart_yaml, d.b->chart_yaml}});
@@ -470,25 +502,30 @@ std::string compare_page(const Viewer& viewer, const CompareData& d) {
     out += "<section class=\"diff-file\"><h2><code>" + e(name) + "</code></h2>" +
            (d.split ? render_side_by_side(hunks) : render_unified(hunks)) + "</section>";
   }
-  s += "<p>" + std::to_string(changed) + " of " + std::to_string(files.size()) + " files differ.</p>" + out;
+  s += "<p>" + std::to_string(changed) + " of " + std::to_string(files.size()) +
+       " files differ.</p>" + out;
   return layout(viewer, "Compare " + d.chart->name, s);
 }
 
 std::string repo_page(const Viewer& viewer, const RepoData& d) {
-  std::string s = "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"/\">Charts</a></nav><h1>" +
-                  e(d.repository) + "</h1>";
+  std::string s =
+      "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"/\">Charts</a></nav><h1>" +
+      e(d.repository) + "</h1>";
   if (d.manifest) {
     const ArtifactRow& m = *d.manifest;
-    s += "<h2>Manifest <code>" + e(m.digest) + "</code></h2><dl class=\"facts\"><dt>Media type</dt><dd><code>" +
-         e(m.media_type) + "</code></dd><dt>Artifact type</dt><dd><code>" + e(m.artifact_type) +
+    s += "<h2>Manifest <code>" + e(m.digest) +
+         "</code></h2><dl class=\"facts\"><dt>Media type</dt><dd><code>" + e(m.media_type) +
+         "</code></dd><dt>Artifact type</dt><dd><code>" + e(m.artifact_type) +
          "</code></dd><dt>Size</dt><dd>" + e(human_size(m.size)) + "</dd></dl>";
-    s += "<figure class=\"code\"><figcaption>manifest</figcaption><pre><code>" + e(d.manifest_json) +
-         "</code></pre></figure>";
+    s += "<figure class=\"code\"><figcaption>manifest</figcaption><pre><code>" +
+         e(d.manifest_json) + "</code></pre></figure>";
     s += "<h2>Referrers</h2>";
-    s += d.referrers.empty() ? "<p class=\"empty\">None.</p>" : artifact_table(d.repository, d.referrers);
+    s += d.referrers.empty() ? "<p class=\"empty\">None.</p>"
+                             : artifact_table(d.repository, d.referrers);
     s += "<p>" + link("/" + url_path(d.repository), "All tags of " + d.repository) + "</p>";
   } else {
-    s += "<p>Not a chart repository: its tagged artifacts.</p>" + artifact_table(d.repository, d.rows);
+    s += "<p>Not a chart repository: its tagged artifacts.</p>" +
+         artifact_table(d.repository, d.rows);
     if (d.more) s += "<p class=\"note\">Only the first tags are shown.</p>";
   }
   return layout(viewer, d.repository, s);
@@ -499,15 +536,18 @@ std::string login_page(const Viewer& viewer, std::string_view next, std::string_
   if (!error.empty()) s += "<p class=\"error\" role=\"alert\">" + e(error) + "</p>";
   s += "<form class=\"login\" method=\"post\" action=\"/-/login\">" + csrf_field(viewer) +
        "<input type=\"hidden\" name=\"next\" value=\"" + e(next) +
-       "\"><label for=\"user\">User</label><input id=\"user\" name=\"user\" autocomplete=\"username\" required>"
-       "<label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" "
+       "\"><label for=\"user\">User</label><input id=\"user\" name=\"user\" "
+       "autocomplete=\"username\" required>"
+       "<label for=\"password\">Password</label><input id=\"password\" name=\"password\" "
+       "type=\"password\" "
        "autocomplete=\"current-password\" required><button type=\"submit\">Sign in</button></form>";
   return layout(viewer, "Sign in", s);
 }
 
 std::string message_page(const Viewer& viewer, std::string_view title, std::string_view message) {
-  return layout(viewer, title,
-                "<h1>" + e(title) + "</h1><p>" + e(message) + "</p><p><a href=\"/\">All charts</a></p>");
+  return layout(
+      viewer, title,
+      "<h1>" + e(title) + "</h1><p>" + e(message) + "</p><p><a href=\"/\">All charts</a></p>");
 }
 
 }  // namespace ch::server::ui

@@ -28,8 +28,8 @@ bool same(std::string_view a, std::string_view b) {
 
 std::string make_session(std::string_view key, std::string_view user, std::int64_t now,
                          std::chrono::seconds lifetime) {
-  std::string body = base64url_encode(user) + "." + std::to_string(now + lifetime.count()) + "." +
-                     random_hex(8);
+  std::string body =
+      base64url_encode(user) + "." + std::to_string(now + lifetime.count()) + "." + random_hex(8);
   return body + "." + mac(key, "session", body);
 }
 
@@ -57,7 +57,9 @@ std::optional<std::string> session_user(std::string_view key, std::string_view c
   return *user;
 }
 
-std::string new_browser_id() { return random_hex(16); }
+std::string new_browser_id() {
+  return random_hex(16);
+}
 
 std::string csrf_token(std::string_view key, std::string_view browser_id) {
   return mac(key, "csrf", browser_id);
