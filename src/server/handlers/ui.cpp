@@ -28,6 +28,8 @@ namespace ch::server::handlers {
 struct UiState {
   std::mutex mu;
   std::shared_ptr<const ui::Catalog> catalog;
+  std::mutex entries_mu;  // held while a catalog is built
+  ui::EntryCache entries;
   std::uint64_t repos_generation = ~0ull;
   std::shared_ptr<const std::vector<std::string>> repositories;  // every repository
   ui::ContentCache content{64 << 20};
@@ -159,8 +161,10 @@ boost::asio::awaitable<std::shared_ptr<const ui::Catalog>> catalog_of(Request& r
     std::lock_guard lock(st.mu);
     if (st.catalog && st.catalog->generation == generation) co_return st.catalog;
   }
-  auto built = co_await on_stores(ctx, [&ctx, &generation] {
-    return ui::build_catalog(ctx.meta.charts_under(""), generation);
+  auto built = co_await on_stores(ctx, [&ctx, &generation, &st] {
+    auto tags = ctx.meta.charts_under("");
+    std::lock_guard lock(st.entries_mu);
+    return ui::build_catalog(tags, generation, &st.entries);
   });
   std::lock_guard lock(st.mu);
   if (!st.catalog || st.catalog->generation <= generation) st.catalog = built;
@@ -314,7 +318,7 @@ boost::asio::awaitable<http::Response> chart(Request& r, const ui::ChartRepo& c,
   d.signed_versions = std::move(signed_versions);
 
   // Dependencies stored in this registry link to their pages.
-  if (auto deps = v.entry.find("dependencies"); deps != v.entry.end() && deps->is_array()) {
+  if (auto deps = v.entry().find("dependencies"); deps != v.entry().end() && deps->is_array()) {
     auto catalog = co_await catalog_of(r);
     const ui::Site site = d.site;
     for (const json& dep : *deps) {

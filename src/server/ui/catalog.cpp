@@ -56,50 +56,67 @@ const ChartRepo* Catalog::find(std::string_view repository) const {
   return it == index.end() ? nullptr : &charts[it->second];
 }
 
+namespace {
+
+// The version a chart manifest's stored entry describes (tag left empty), or nullptr.
+std::shared_ptr<const ChartVersion> parse_version(const store::Manifest& m) {
+  json info;
+  try {
+    info = parse_untrusted_json(m.chart);
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+  if (!info.is_object() || !info.contains("entry") || !info["entry"].is_object()) return nullptr;
+  const json& e = info["entry"];
+  auto v = std::make_shared<ChartVersion>();
+  v->version = text(e, "version");
+  if (v->version.empty()) return nullptr;
+  v->app_version = text(e, "appVersion");
+  v->description = text(e, "description");
+  v->icon = text(e, "icon");
+  v->created = text(e, "created");
+  v->home = text(e, "home");
+  v->kube_version = text(e, "kubeVersion");
+  v->type = text(e, "type");
+  v->keywords = strings(e, "keywords");
+  v->sources = strings(e, "sources");
+  if (auto who = e.find("maintainers"); who != e.end() && who->is_array())
+    for (const json& x : *who)
+      if (x.is_object() && !text(x, "name").empty()) v->maintainers.push_back(text(x, "name"));
+  v->deprecated = e.value("deprecated", false) == true;
+  v->manifest_digest = m.digest.str();
+  v->layer_digest = text(info, "layer");
+  v->prov_digest = text(info, "prov");
+  for (const auto& b : m.blobs)
+    if (b.digest == v->layer_digest) v->size = b.size;
+  v->entry_json = std::make_shared<const json>(e);
+  return v;
+}
+
+}  // namespace
+
 std::shared_ptr<const Catalog> build_catalog(const std::vector<store::ChartTag>& tags,
-                                             std::uint64_t generation) {
+                                             std::uint64_t generation, EntryCache* cache) {
   auto catalog = std::make_shared<Catalog>();
   catalog->generation = generation;
   std::set<std::pair<std::string, std::string>> seen;  // repository, version
+  EntryCache fresh_cache;
   for (const store::ChartTag& t : tags) {
     if (!t.manifest || t.manifest->chart.empty()) continue;
-    json info;
-    try {
-      info = parse_untrusted_json(t.manifest->chart);
-    } catch (const std::exception&) {
-      continue;
+    const std::string key = t.repository + "@" + t.manifest->digest.str();
+    std::shared_ptr<const ChartVersion> parsed;
+    if (cache != nullptr) {
+      if (auto it = cache->find(key); it != cache->end()) parsed = it->second;
     }
-    if (!info.is_object() || !info.contains("entry") || !info["entry"].is_object()) continue;
-    const json& e = info["entry"];
-    ChartVersion v;
+    if (!parsed) parsed = parse_version(*t.manifest);
+    if (!parsed) continue;
+    fresh_cache.emplace(key, parsed);
+    ChartVersion v = *parsed;
     v.tag = t.tag;
-    v.version = text(e, "version");
-    if (v.version.empty()) continue;
     // A version reached by several tags (1.0.0 and latest): listed once, under its own tag
     // when it has one.
-    if (!seen.emplace(t.repository, v.version).second) {
-      if (t.tag != v.version) continue;
-    }
-    v.app_version = text(e, "appVersion");
-    v.description = text(e, "description");
-    v.icon = text(e, "icon");
-    v.created = text(e, "created");
-    v.home = text(e, "home");
-    v.kube_version = text(e, "kubeVersion");
-    v.type = text(e, "type");
-    v.keywords = strings(e, "keywords");
-    v.sources = strings(e, "sources");
-    if (auto m = e.find("maintainers"); m != e.end() && m->is_array())
-      for (const json& who : *m)
-        if (who.is_object() && !text(who, "name").empty())
-          v.maintainers.push_back(text(who, "name"));
-    v.deprecated = e.value("deprecated", false) == true;
-    v.manifest_digest = t.manifest->digest.str();
-    v.layer_digest = text(info, "layer");
-    v.prov_digest = text(info, "prov");
-    for (const auto& b : t.manifest->blobs)
-      if (b.digest == v.layer_digest) v.size = b.size;
-    v.entry = e;
+    const bool again = !seen.emplace(t.repository, v.version).second;
+    if (again && t.tag != v.version) continue;
 
     auto [it, fresh] = catalog->index.emplace(t.repository, catalog->charts.size());
     if (fresh) {
@@ -111,18 +128,18 @@ std::shared_ptr<const Catalog> build_catalog(const std::vector<store::ChartTag>&
       catalog->charts.push_back(std::move(r));
     }
     ChartRepo& repo = catalog->charts[it->second];
-    auto same = std::find_if(repo.versions.begin(), repo.versions.end(),
-                             [&](const ChartVersion& x) { return x.version == v.version; });
-    if (same != repo.versions.end())
-      *same = std::move(v);  // its own tag wins over another tag of the same version
-    else
+    if (!again) {
       repo.versions.push_back(std::move(v));
+      continue;
+    }
+    for (ChartVersion& x : repo.versions)  // its own tag wins over another tag of the version
+      if (x.version == v.version) x = std::move(v);
   }
   for (ChartRepo& r : catalog->charts) {
     std::sort(r.versions.begin(), r.versions.end(), newer);
     for (const ChartVersion& v : r.versions) r.last_push = std::max(r.last_push, v.created);
     const ChartVersion& l = r.latest();
-    std::string hay = r.repository + "\n" + text(l.entry, "name") + "\n" + l.description;
+    std::string hay = r.repository + "\n" + text(l.entry(), "name") + "\n" + l.description;
     for (const auto& k : l.keywords) hay += "\n" + k;
     for (const auto& m : l.maintainers) hay += "\n" + m;
     r.haystack = lower(hay);
@@ -140,6 +157,7 @@ std::shared_ptr<const Catalog> build_catalog(const std::vector<store::ChartTag>&
     sorted.push_back(std::move(catalog->charts[i]));
   }
   catalog->charts = std::move(sorted);
+  if (cache != nullptr) *cache = std::move(fresh_cache);
   return catalog;
 }
 

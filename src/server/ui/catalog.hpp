@@ -22,8 +22,14 @@ struct ChartVersion {
   bool deprecated = false;
   std::string manifest_digest, layer_digest, prov_digest;
   std::uint64_t size = 0;  // of the chart archive
-  nlohmann::json entry;    // Chart.yaml as the config blob holds it (+ created, digest)
+  // Chart.yaml as the config blob holds it (+ created, digest); shared, never null.
+  std::shared_ptr<const nlohmann::json> entry_json = std::make_shared<const nlohmann::json>();
+  const nlohmann::json& entry() const { return *entry_json; }
 };
+
+// Parsed chart entries by repository + manifest digest (a manifest's entry never changes), so
+// that rebuilding the catalog after a push parses only what is new. Bounded by its owner.
+using EntryCache = std::unordered_map<std::string, std::shared_ptr<const ChartVersion>>;
 
 struct ChartRepo {
   std::string repository;              // "team/charts/grafana"
@@ -45,7 +51,7 @@ struct Catalog {
 
 // From every chart tag of the registry (MetadataStore::charts_under("")).
 std::shared_ptr<const Catalog> build_catalog(const std::vector<store::ChartTag>& tags,
-                                             std::uint64_t generation);
+                                             std::uint64_t generation, EntryCache* cache = nullptr);
 
 // Whether every word of `query` (lower-cased, split on spaces; at most 8 words of 64 bytes)
 // occurs in the chart's haystack. An empty query matches everything.

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "base/error.hpp"
+#include "base/percent.hpp"
 #include "server/ui/highlight.hpp"
 #include "server/ui/html.hpp"
 #include "server/ui/markdown.hpp"
@@ -80,26 +81,11 @@ std::string human_size(std::uint64_t bytes) {
 }
 
 std::string url_path(std::string_view path) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : path) {
-    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~' || c == '+') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
+  return percent_encode(path, "/+");
 }
 
 std::string url_query(std::string_view value) {
-  std::string out = url_path(value);
-  std::string r;
-  for (char c : out)
-    r += c == '/' ? std::string("%2F") : c == '+' ? std::string("%2B") : std::string(1, c);
-  return r;
+  return percent_encode(value);
 }
 
 std::string chart_href(const std::string& repository, const std::string& version) {
@@ -207,7 +193,7 @@ std::string tab_link(const ChartPageData& d, const std::string& tab, const std::
 
 std::string metadata_box(const ChartPageData& d) {
   const ChartVersion& v = *d.version;
-  const json& en = v.entry;
+  const json& en = v.entry();
   std::string s = "<dl class=\"facts\">";
   auto row = [&](const char* k, const std::string& val) {
     if (!val.empty()) s += "<dt>" + std::string(k) + "</dt><dd>" + val + "</dd>";
@@ -350,8 +336,8 @@ std::string templates_tab(const ChartPageData& d) {
 }
 
 std::string dependencies_tab(const ChartPageData& d) {
-  auto deps = d.version->entry.find("dependencies");
-  if (deps == d.version->entry.end() || !deps->is_array() || deps->empty())
+  auto deps = d.version->entry().find("dependencies");
+  if (deps == d.version->entry().end() || !deps->is_array() || deps->empty())
     return "<p class=\"empty\">No dependencies.</p>";
   std::string s =
       "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Name</th><th "
