@@ -100,7 +100,9 @@ Awaitable dispatch(Context& ctx, http::Exchange& ex) {
 
 Router::Router(ApiOptions options, store::BlobStore& blobs, store::MetadataStore& meta,
                const auth::Authenticator& auth, Metrics& metrics, std::shared_mutex& commit_lock)
-    : ctx_(new Context{options, blobs, meta, auth, metrics, commit_lock, {}, {}, nullptr}) {}
+    : ctx_(new Context{options, blobs, meta, auth, metrics, commit_lock, {}, {}, nullptr}) {
+  if (ctx_->options.ui) ctx_->ui = handlers::make_ui_state(ctx_->options);
+}
 
 Router::~Router() = default;
 

@@ -19,6 +19,7 @@
 
 #include "base/error.hpp"
 #include "base/file.hpp"
+#include "metadata_test_helpers.hpp"
 #include "server/store/metadata_store.hpp"
 #include "server/store/sqlite_metadata_store.hpp"
 #include "testing.hpp"
@@ -30,71 +31,13 @@ namespace {
 namespace stdfs = std::filesystem;
 using namespace std::chrono_literals;
 using testing::code_of;
+using testing::desc;
+using testing::desc_of;
+using testing::describe;
+using testing::make_manifest;
+using testing::strs;
 
 const std::int64_t kStart = 1'700'000'000;
-
-Descriptor desc(const std::string& content, std::string media_type = "application/octet-stream") {
-  return Descriptor{std::move(media_type),
-                    digest_of(content).str(),
-                    static_cast<std::int64_t>(content.size()),
-                    "",
-                    {}};
-}
-
-// A manifest with real bytes (the store checks that the digest is theirs).
-Manifest make_manifest(const std::string& repo, std::vector<Descriptor> blobs,
-                       std::vector<Descriptor> children = {},
-                       std::optional<Descriptor> subject = std::nullopt,
-                       std::string artifact_type = "", std::string salt = "") {
-  Manifest m;
-  m.repository = repo;
-  m.media_type = children.empty() ? "application/vnd.oci.image.manifest.v1+json"
-                                  : "application/vnd.oci.image.index.v1+json";
-  nlohmann::ordered_json j;
-  j["schemaVersion"] = 2;
-  j["mediaType"] = m.media_type;
-  auto descriptor_json = [](const Descriptor& d) {
-    return nlohmann::ordered_json{
-        {"mediaType", d.media_type}, {"digest", d.digest}, {"size", d.size}};
-  };
-  for (const auto& b : blobs) j["layers"].push_back(descriptor_json(b));
-  for (const auto& c : children) j["manifests"].push_back(descriptor_json(c));
-  if (subject) j["subject"] = descriptor_json(*subject);
-  if (!artifact_type.empty()) j["artifactType"] = artifact_type;
-  m.annotations = nlohmann::ordered_json{{"z.salt", salt}, {"a.second", "2"}};
-  j["annotations"] = m.annotations;
-  m.bytes = j.dump();
-  m.digest = digest_of(m.bytes);
-  m.subject = std::move(subject);
-  m.artifact_type = std::move(artifact_type);
-  m.blobs = std::move(blobs);
-  m.manifests = std::move(children);
-  return m;
-}
-
-Descriptor desc_of(const Manifest& m) {
-  return Descriptor{
-      m.media_type, m.digest.str(), static_cast<std::int64_t>(m.bytes.size()), "", {}};
-}
-
-std::string describe(const Descriptor& d) {
-  return d.media_type + "|" + d.digest + "|" + std::to_string(d.size);
-}
-
-// Every field, so two manifests compare equal only when all fields do.
-std::string describe(const Manifest& m) {
-  std::ostringstream out;
-  out << m.repository << "\n"
-      << m.digest.str() << "\n"
-      << m.media_type << "\n"
-      << m.bytes << "\n"
-      << (m.subject ? describe(*m.subject) : "-") << "\n"
-      << m.artifact_type << "\n"
-      << m.annotations.dump() << "\n";
-  for (const auto& b : m.blobs) out << "blob " << describe(b) << "\n";
-  for (const auto& c : m.manifests) out << "child " << describe(c) << "\n";
-  return out.str();
-}
 
 class MetaTest : public ::testing::Test {
  public:
@@ -387,12 +330,6 @@ GcScene build_gc_scene(MetaTest& t) {
   t.link("app", "orphan-young");
   s.young = t.push(make_manifest("app", {l3}, {}, std::nullopt, "", "young"));
   return s;
-}
-
-std::set<std::string> strs(const std::vector<Digest>& ds) {
-  std::set<std::string> out;
-  for (const auto& d : ds) out.insert(d.str());
-  return out;
 }
 
 TEST_F(MetaTest, GarbageCollectionKeepsWhatIsReachable) {

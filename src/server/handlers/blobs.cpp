@@ -109,17 +109,9 @@ Awaitable handle_blob(Context& ctx, http::Exchange& ex, const std::string& name,
       co_return;
     }
   }
-  std::optional<store::BlobFile> file =
-      ctx.blobs.local_files() ? ctx.blobs.open(digest) : std::nullopt;
-  std::optional<std::uint64_t> found_size;
-  if (file) {
-    found_size = file->size();
-  } else if (!ctx.blobs.local_files()) {
-    found_size =
-        co_await offload_to(store_pool(), [&ctx, &digest] { return ctx.blobs.size_of(digest); });
-  }
-  if (!found_size) throw ApiError(OciError::kBlobUnknown, "blob unknown to registry", digest.str());
-  const std::uint64_t size = *found_size;
+  std::optional<BlobSource> source = co_await find_blob(ctx, digest);
+  if (!source) throw ApiError(OciError::kBlobUnknown, "blob unknown to registry", digest.str());
+  const std::uint64_t size = source->size;
 
   http::Response r;
   r.headers.emplace("Docker-Content-Digest", digest.str());
@@ -161,8 +153,8 @@ Awaitable handle_blob(Context& ctx, http::Exchange& ex, const std::string& name,
     co_await ex.send(std::move(r));
     co_return;
   }
-  co_await send_blob_body(ctx, ex, std::move(r), digest, file ? &*file : nullptr, range.first,
-                          length);
+  co_await send_blob_body(ctx, ex, std::move(r), digest, source->file ? &*source->file : nullptr,
+                          range.first, length);
 }
 
 namespace {
@@ -329,6 +321,19 @@ class StreamReader {
 };
 
 }  // namespace
+
+boost::asio::awaitable<std::optional<BlobSource>> find_blob(Context& ctx, const Digest& digest) {
+  if (ctx.blobs.local_files()) {
+    BlobSource local{ctx.blobs.open(digest), 0};
+    if (!local.file) co_return std::nullopt;
+    local.size = local.file->size();
+    co_return local;
+  }
+  std::optional<std::uint64_t> size =
+      co_await on_stores(ctx, [&ctx, &digest] { return ctx.blobs.size_of(digest); });
+  if (!size) co_return std::nullopt;
+  co_return BlobSource{std::nullopt, *size};
+}
 
 Awaitable send_blob_body(Context& ctx, http::Exchange& ex, http::Response r, const Digest& digest,
                          const store::BlobFile* file, std::uint64_t offset, std::uint64_t length) {

@@ -392,25 +392,19 @@ boost::asio::awaitable<void> send_layer(Context& ctx, http::Exchange& ex, const 
     if (!refusal.empty()) throw ChartError{403, refusal, ""};
   }
   const Digest blob = Digest::parse(digest);
-  std::optional<store::BlobFile> file =
-      ctx.blobs.local_files() ? ctx.blobs.open(blob) : std::nullopt;
-  std::optional<std::uint64_t> size;
-  if (file) {
-    size = file->size();
-  } else if (!ctx.blobs.local_files()) {
-    size = co_await offload_to(store_pool(), [&ctx, &blob] { return ctx.blobs.size_of(blob); });
-  }
-  if (!size) throw ChartError{404, "chart content is missing from the store", ""};
+  std::optional<BlobSource> source = co_await find_blob(ctx, blob);
+  if (!source) throw ChartError{404, "chart content is missing from the store", ""};
   http::Response r;
   r.headers.emplace("Content-Type", prov ? "application/pgp-signature" : "application/gzip");
   r.headers.emplace("Docker-Content-Digest", digest);
   r.headers.emplace("ETag", "\"" + digest + "\"");
   if (ex.request().method == "HEAD") {
-    r.headers.emplace("Content-Length", std::to_string(*size));
+    r.headers.emplace("Content-Length", std::to_string(source->size));
     co_await ex.send(std::move(r));
     co_return;
   }
-  co_await send_blob_body(ctx, ex, std::move(r), blob, file ? &*file : nullptr, 0, *size);
+  co_await send_blob_body(ctx, ex, std::move(r), blob, source->file ? &*source->file : nullptr, 0,
+                          source->size);
 }
 
 boost::asio::awaitable<bool> route(Context& ctx, http::Exchange& ex, const Route& route) {

@@ -67,7 +67,7 @@ struct Context {
     std::mutex mu;
     std::unordered_map<std::string, Entry> by_key;
   } verified;
-  std::shared_ptr<UiState> ui;  // created by the first UI request
+  std::shared_ptr<UiState> ui;  // with the web UI on (make_ui_state)
 };
 
 // Runs f(), a sequence of store calls: inline when both stores are local (files, SQLite held
@@ -108,11 +108,20 @@ Awaitable token(Context& ctx, http::Exchange& ex);     // token.cpp
 Awaitable admin_gc(Context& ctx, http::Exchange& ex);  // admin.cpp
 // The web UI (ui.cpp): every path is_ui_path accepts that no API route matched.
 bool is_ui_path(std::string_view path);
+// Its caches and signing key (from options.ui_key, else a random one for this process).
+std::shared_ptr<UiState> make_ui_state(const ApiOptions& options);
 Awaitable handle_ui(Context& ctx, http::Exchange& ex);
 Awaitable handle_blob(Context& ctx, http::Exchange& ex, const std::string& name,
                       const std::string& ref);
+// A blob about to be sent (blobs.cpp): its open file from a local store, or only its size
+// from an object store (send_blob_body streams it). nullopt when the store does not have it.
+struct BlobSource {
+  std::optional<store::BlobFile> file;
+  std::uint64_t size = 0;
+};
+boost::asio::awaitable<std::optional<BlobSource>> find_blob(Context& ctx, const Digest& digest);
 // Sends `length` bytes of the blob from `offset` after `r`'s headers: with sendfile from
-// `file` (a local store), else read from the store in bounded pieces (an object store).
+// `file` (a local store), else streamed from the store (an object store).
 Awaitable send_blob_body(Context& ctx, http::Exchange& ex, http::Response r, const Digest& digest,
                          const store::BlobFile* file, std::uint64_t offset, std::uint64_t length);
 Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& name,

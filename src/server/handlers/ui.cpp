@@ -44,16 +44,6 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kPerPage = 60;
 constexpr std::size_t kMaxForm = 16 * 1024;
 
-UiState& state_of(Context& ctx) {
-  static std::mutex mu;
-  std::lock_guard lock(mu);
-  if (!ctx.ui) {
-    ctx.ui = std::make_shared<UiState>();
-    ctx.ui->key = ctx.options.ui_key.empty() ? random_hex(32) : ctx.options.ui_key;
-  }
-  return *ctx.ui;
-}
-
 std::int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -85,7 +75,7 @@ struct Request {
 };
 
 Request make_request(Context& ctx, http::Exchange& ex) {
-  UiState& st = state_of(ctx);
+  UiState& st = *ctx.ui;
   Request r{ctx, ex, st, {}, {}, false};
   std::string cookies = ex.request().header("Cookie");
   r.browser = ui::cookie_value(cookies, ui::kBrowserCookie);
@@ -543,6 +533,12 @@ boost::asio::awaitable<http::Response> respond(Request& r) {
 }
 
 }  // namespace
+
+std::shared_ptr<UiState> make_ui_state(const ApiOptions& options) {
+  auto st = std::make_shared<UiState>();
+  st->key = options.ui_key.empty() ? random_hex(32) : options.ui_key;
+  return st;
+}
 
 bool is_ui_path(std::string_view path) {
   return path.rfind("/v2", 0) != 0 && path.rfind("/api/", 0) != 0 &&

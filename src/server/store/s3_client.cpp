@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "base/error.hpp"
+#include "base/percent.hpp"
 
 namespace ch::server::store {
 
@@ -175,20 +176,7 @@ void parse_s3_url(const std::string& url, S3Config* config) {
 namespace sigv4 {
 
 std::string uri_encode(std::string_view s, bool keep_slash) {
-  static const char* digits = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~' || (keep_slash && c == '/')) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += digits[c >> 4];
-      out += digits[c & 15];
-    }
-  }
-  return out;
+  return percent_encode(s, keep_slash ? "/" : "");
 }
 
 std::string authorization(const Request& r, const S3Config& c, const std::string& amz_date) {

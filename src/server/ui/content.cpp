@@ -15,19 +15,15 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 }  // namespace
 
 std::string image_type(std::string_view path) {
-  std::string p = lower(path);
-  if (ends_with(p, ".png")) return "image/png";
-  if (ends_with(p, ".jpg") || ends_with(p, ".jpeg")) return "image/jpeg";
-  if (ends_with(p, ".gif")) return "image/gif";
-  if (ends_with(p, ".webp")) return "image/webp";
-  if (ends_with(p, ".svg")) return "image/svg+xml";
+  const std::string p = lower(path);
+  if (p.ends_with(".png")) return "image/png";
+  if (p.ends_with(".jpg") || p.ends_with(".jpeg")) return "image/jpeg";
+  if (p.ends_with(".gif")) return "image/gif";
+  if (p.ends_with(".webp")) return "image/webp";
+  if (p.ends_with(".svg")) return "image/svg+xml";
   return {};
 }
 
