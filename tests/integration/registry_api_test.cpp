@@ -1,5 +1,11 @@
 // charthouse serve over real loopback sockets: every endpoint of the OCI Distribution
 // v1.1 API (plus what the next revision adds) and its error rows, without auth.
+//
+// The same suite runs twice. In integration_tests against one embedded node (files +
+// SQLite). Compiled into scaleout_tests with CH_API_THROUGH_CLUSTER it runs as
+// ClusterRegistryApi against three nodes on one RGW bucket prefix and one PostgreSQL
+// database (both fresh for each test) behind nginx balancing round-robin, so consecutive
+// requests of a test land on different nodes.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -10,6 +16,15 @@
 #include "http_client.hpp"
 #include "process.hpp"
 #include "testing.hpp"
+#ifdef CH_API_THROUGH_CLUSTER
+#include <unistd.h>
+
+#include <set>
+
+#include "object_store.hpp"
+#include "postgres.hpp"
+#define RegistryApi ClusterRegistryApi
+#endif
 
 namespace ch {
 namespace {
@@ -20,10 +35,97 @@ using testing::HttpResponse;
 class RegistryApi : public ::testing::Test {
  protected:
   void SetUp() override { start({}); }
+#ifndef CH_API_THROUGH_CLUSTER
   void start(const std::vector<std::string>& extra) {
     server_ = testing::start_server(CH_BINARY, (root_.path() / "store").string(), extra, &port_);
     base_ = "http://127.0.0.1:" + std::to_string(port_);
   }
+  void stop_server() { server_.reset(); }
+  // SIGTERM, then the exit status.
+  int terminate() {
+    server_->signal(SIGTERM);
+    return server_->wait();
+  }
+  std::string server_log() { return server_->stderr_text(); }
+  std::string metrics() { return req("GET", "/metrics").body; }
+#else
+  // Three nodes (each with an empty --root of its own) and the balancer; a restart keeps
+  // the test's bucket prefix and database.
+  void start(const std::vector<std::string>& extra) {
+    const auto& s3 = testing::shared_object_store();
+    static const std::string bucket = [&] {
+      std::string b = "api-" + std::to_string(::getpid());
+      testing::create_bucket(s3, b);
+      return b;
+    }();
+    static int tests = 0;
+    if (database_.empty()) {
+      database_ = "api" + std::to_string(++tests);
+      testing::shared_postgres().create_database(database_);
+    }
+    ++starts_;
+    for (int i = 0; i < 3; ++i) {
+      std::vector<std::string> args = {
+          "--storage",  "s3://" + bucket + "/" + database_,
+          "--s3-endpoint", s3.endpoint,
+          "--metadata", testing::shared_postgres().conninfo(database_),
+          "--gc-interval", "0"};
+      args.insert(args.end(), extra.begin(), extra.end());
+      int port = 0;
+      auto root = root_.path() / ("node" + std::to_string(starts_) + "-" + std::to_string(i));
+      nodes_.push_back(
+          testing::start_server(CH_BINARY, root.string(), args, &port, testing::s3_env(s3)));
+      ports_.push_back(port);
+    }
+    auto work = root_.path() / ("lb" + std::to_string(starts_));
+    std::filesystem::create_directories(work);
+    balancer_ = testing::start_balancer(ports_, work.string(), &port_);
+    base_ = "http://127.0.0.1:" + std::to_string(port_);
+  }
+  // Checks that the test's requests were spread over the nodes (their access logs), so the
+  // suite cannot pass by reaching one node.
+  void TearDown() override {
+    note_serving_nodes();
+    EXPECT_GE(serving_nodes_.size(), 2u) << "the balancer sent every request to one node";
+  }
+  void note_serving_nodes() {
+    for (std::size_t i = 0; i < nodes_.size(); ++i)
+      if (nodes_[i]->stderr_text().find(" HTTP/1.1\" ") != std::string::npos)
+        serving_nodes_.insert(i);
+  }
+  void stop_server() {
+    note_serving_nodes();
+    balancer_.reset();
+    nodes_.clear();
+    ports_.clear();
+  }
+  // SIGTERM to every node; the worst exit status.
+  int terminate() {
+    for (auto& n : nodes_) n->signal(SIGTERM);
+    int worst = 0;
+    for (auto& n : nodes_) worst = std::max(worst, n->wait());
+    return worst;
+  }
+  std::string server_log() {
+    std::string all;
+    for (auto& n : nodes_) all += n->stderr_text();
+    return all;
+  }
+  // Every node's counters, one after another (each request was counted on the node that
+  // served it).
+  std::string metrics() {
+    std::string all;
+    for (int p : ports_)
+      all += http_.request("GET", "http://127.0.0.1:" + std::to_string(p) + "/metrics").body;
+    return all;
+  }
+  std::string database_;
+  std::set<std::size_t> serving_nodes_;
+  int starts_ = 0;
+  std::vector<std::unique_ptr<testing::Process>> nodes_;
+  std::vector<int> ports_;
+  std::unique_ptr<testing::Process> balancer_;
+#endif
   HttpResponse req(const std::string& method, const std::string& path,
                    const std::vector<std::string>& headers = {}, const std::string& body = "") {
     std::string url = path.rfind("http", 0) == 0 ? path : base_ + path;
@@ -80,12 +182,11 @@ TEST_F(RegistryApi, End1BaseAndHealth) {
   auto r = req("GET", "/v2/");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(req("GET", "/healthz").status, 200);
-  auto m = req("GET", "/metrics");
-  EXPECT_EQ(m.status, 200);
+  EXPECT_EQ(req("GET", "/metrics").status, 200);
   EXPECT_NE(
-      m.body.find("charthouse_http_requests_total{route=\"/v2/\",method=\"GET\",status=\"200\"} 1"),
+      metrics().find("charthouse_http_requests_total{route=\"/v2/\",method=\"GET\",status=\"200\"} 1"),
       std::string::npos)
-      << m.body;
+      << metrics();
 }
 
 TEST_F(RegistryApi, End2BlobGetHeadRangeEtag) {
@@ -407,7 +508,7 @@ TEST_F(RegistryApi, End9End10Deletes) {
 }
 
 TEST_F(RegistryApi, DeletesCanBeDisabled) {
-  server_.reset();
+  stop_server();
   start({"--delete-enabled", "false"});
   std::string body = image_manifest("nd", {"l"});
   ASSERT_EQ(put_manifest("nd", "t", body).status, 201);
@@ -419,9 +520,9 @@ TEST_F(RegistryApi, DeletesCanBeDisabled) {
 
 TEST_F(RegistryApi, SigtermFinishesAndExitsCleanly) {
   push_blob("s", "x");
-  server_->signal(SIGTERM);
-  EXPECT_EQ(server_->wait(), 0) << server_->stderr_text();
+  EXPECT_EQ(terminate(), 0) << server_log();
   // The store reopens with everything in it.
+  stop_server();
   start({});
   EXPECT_EQ(req("GET", "/v2/s/blobs/" + digest_of("x").str()).body, "x");
 }
@@ -429,9 +530,8 @@ TEST_F(RegistryApi, SigtermFinishesAndExitsCleanly) {
 TEST_F(RegistryApi, AccessLogLinePerRequest) {
   req("GET", "/v2/");
   req("GET", "/v2/nothere/tags/list");
-  server_->signal(SIGTERM);
-  server_->wait();
-  const std::string& log = server_->stderr_text();
+  terminate();
+  const std::string log = server_log();
   EXPECT_NE(log.find("\"GET /v2/ HTTP/1.1\" 200"), std::string::npos) << log;
   EXPECT_NE(log.find("\"GET /v2/nothere/tags/list HTTP/1.1\" 404"), std::string::npos) << log;
 }
