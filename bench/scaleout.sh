@@ -9,8 +9,10 @@
 #      each), no auth on either
 #   3. 500 chart pushes
 #   4. a 256 MiB blob pushed monolithically, and GET back
-#   5. three charthouse nodes behind nginx (round robin) against one node: manifest GET at 64
-#      connections and chart pulls (the one node is the "ceiling" column there)
+#   5. three charthouse nodes behind nginx (round robin) against one node behind the same nginx:
+#      manifest GET at 64 connections and chart pulls 16 at once (the one node is the
+#      "ceiling" column there)
+#   5b. the same with each node limited to half a core (cgroup CPU quota)
 #   6. memory of one node: RSS with 10,000 and with 100,000 stored manifests (after reads);
 #      RSS_MANIFESTS="" skips it
 # Results: bench/results/scaleout.{jsonl,json,md}; docs/benchmarks.md quotes them.
@@ -108,8 +110,12 @@ for i in $(seq -w 1 500); do
 done
 "$bin" package "$work"/src/bench-* -d "$work/charts500" >/dev/null
 cp "$gtgz" "$work/g1/"
-head -c $((256 << 20)) /dev/urandom >"$work/blob"
-bdigest=sha256:$(sha256sum "$work/blob" | cut -c1-64)
+# One 256 MiB blob per round, so that each round's first GET on charthouse finds no local copy.
+declare -A bdigest
+for r in $(seq 1 "$rounds"); do
+  head -c $((256 << 20)) /dev/urandom >"$work/blob$r"
+  bdigest[$r]=sha256:$(sha256sum "$work/blob$r" | cut -c1-64)
+done
 for t in charthouse docker-registry; do
   "$lg" push-charts --addr "${addr[$t]}" --dir "$work/g1" --namespace bench --row setup --target "$t" >/dev/null
 done
@@ -142,15 +148,20 @@ for r in $(seq 1 "$rounds"); do
   for t in $(order "$r"); do
     load push-charts --addr "${addr[$t]}" --dir "$work/charts500" --namespace "push$r" \
       --row "3. push 500 charts" --order 30 --target "$t"
-    load push-blob --addr "${addr[$t]}" --repo "blobs/mono$r" --file "$work/blob" --digest "$bdigest" \
+    load push-blob --addr "${addr[$t]}" --repo "blobs/mono$r" --file "$work/blob$r" --digest "${bdigest[$r]}" \
       --row "4. push 256 MiB blob" --order 40 --target "$t"
   done
 done
 step "3/4. pushes"
+# The first GET of a blob on a node streams it from the store (and, on charthouse, leaves the
+# node's copy); later GETs of it on that node are sent from the copy. docker-registry reads
+# from the store every time, so its two rows measure the same path.
 for r in $(seq 1 "$rounds"); do
   for t in $(order "$r"); do
-    load blob-get --addr "${addr[$t]}" --path "/v2/blobs/mono1/blobs/$bdigest" --expect-bytes $((256 << 20)) \
-      --reps 2 --row "4. GET 256 MiB blob" --order 41 --target "$t"
+    load blob-get --addr "${addr[$t]}" --path "/v2/blobs/mono$r/blobs/${bdigest[$r]}" --expect-bytes $((256 << 20)) \
+      --reps 1 --row "4. GET 256 MiB blob, first on the node" --order 41 --target "$t"
+    load blob-get --addr "${addr[$t]}" --path "/v2/blobs/mono$r/blobs/${bdigest[$r]}" --expect-bytes $((256 << 20)) \
+      --reps 3 --row "4. GET 256 MiB blob, again" --order 42 --target "$t"
   done
 done
 step "4. 256 MiB GETs"
@@ -162,36 +173,78 @@ for n in 1 2 3; do
   start_serve "$bin" "scale$n" "${scale_flags[@]}"
   nodes+=("$serve_addr"); node_pids+=("$serve_pid")
 done
-lbport=$(free_port)
-mkdir -p "$work/lb"
-{
-  [[ $(id -u) == 0 ]] && echo "user root;"
-  echo "master_process off; worker_processes 1; error_log $work/lb/error.log; pid $work/lb/nginx.pid;"
-  echo "events { worker_connections 1024; }"
-  echo "http { access_log off; client_max_body_size 0;"
-  echo "  client_body_temp_path $work/lb/b; proxy_temp_path $work/lb/p; fastcgi_temp_path $work/lb/f; uwsgi_temp_path $work/lb/u; scgi_temp_path $work/lb/s;"
-  echo "  upstream nodes { $(for a in "${nodes[@]}"; do printf 'server %s; ' "$a"; done) keepalive 64; }"
-  echo "  server { listen 127.0.0.1:$lbport; location / { proxy_pass http://nodes; proxy_http_version 1.1;"
-  echo "    proxy_set_header Connection \"\"; proxy_set_header Host \$http_host; proxy_request_buffering off; proxy_buffering off; } } }"
-} >"$work/lb/nginx.conf"
-/usr/sbin/nginx -p "$work/lb" -c "$work/lb/nginx.conf" -g 'daemon off;' 2>"$work/lb.err" &
-pids+=($!)
-wait_http "http://127.0.0.1:$lbport/v2/"
-"$lg" push-charts --addr "127.0.0.1:$lbport" --dir "$work/g1" --namespace bench --row setup --target x >/dev/null
+# nginx balancing round-robin over the given nodes (the same settings for one node and three).
+start_lb() {  # name node-addr...
+  local name=$1; shift
+  local port; port=$(free_port)
+  mkdir -p "$work/$name"
+  {
+    [[ $(id -u) == 0 ]] && echo "user root;"
+    echo "master_process off; worker_processes 1; error_log $work/$name/error.log; pid $work/$name/nginx.pid;"
+    echo "events { worker_connections 1024; }"
+    echo "http { access_log off; client_max_body_size 0;"
+    echo "  client_body_temp_path $work/$name/b; proxy_temp_path $work/$name/p; fastcgi_temp_path $work/$name/f; uwsgi_temp_path $work/$name/u; scgi_temp_path $work/$name/s;"
+    echo "  upstream nodes { $(for a in "$@"; do printf 'server %s; ' "$a"; done) keepalive 64; }"
+    echo "  server { listen 127.0.0.1:$port; location / { proxy_pass http://nodes; proxy_http_version 1.1;"
+    echo "    proxy_set_header Connection \"\"; proxy_set_header Host \$http_host; proxy_request_buffering off; proxy_buffering off; } } }"
+  } >"$work/$name/nginx.conf"
+  /usr/sbin/nginx -p "$work/$name" -c "$work/$name/nginx.conf" -g 'daemon off;' 2>"$work/$name.err" &
+  pids+=($!)
+  wait_http "http://127.0.0.1:$port/v2/"
+  lb_addr=127.0.0.1:$port
+}
+start_lb lb3 "${nodes[@]}"; lb3=$lb_addr
+start_lb lb1 "${nodes[0]}"; lb1=$lb_addr
+"$lg" push-charts --addr "$lb3" --dir "$work/g1" --namespace bench --row setup --target x >/dev/null
+# The ceiling column is one node behind the same nginx: the same hop, a third of the nodes.
+# Chart pulls run 16 at once (each on a new connection), so there is parallel work to spread.
+row5m="5. manifest GET, 64 conn: 3 nodes + nginx (ceiling column: 1 node + nginx)"
+row5p="5. chart pull, 16 at once: 3 nodes + nginx (ceiling column: 1 node + nginx)"
 for r in $(seq 1 "$rounds"); do
-  load get --addr "127.0.0.1:$lbport" --path "/v2/bench/grafana/manifests/$gver" --conns 64 --requests 100000 \
-    --max-seconds 4 --row "5. manifest GET, 64 conn: 3 nodes + nginx (ceiling column: 1 node)" --order 50 --target charthouse
+  load get --addr "$lb3" --path "/v2/bench/grafana/manifests/$gver" --conns 64 --requests 100000 \
+    --max-seconds 4 --row "$row5m" --order 50 --target charthouse
   load get --addr "$dr" --path "/v2/bench/grafana/manifests/$gver" --conns 64 --requests 100000 \
-    --max-seconds 4 --row "5. manifest GET, 64 conn: 3 nodes + nginx (ceiling column: 1 node)" --order 50 --target docker-registry
-  load get --addr "${nodes[0]}" --path "/v2/bench/grafana/manifests/$gver" --conns 64 --requests 100000 \
-    --max-seconds 4 --row "5. manifest GET, 64 conn: 3 nodes + nginx (ceiling column: 1 node)" --order 50 --target "charthouse, 1 node"
-  load pull --addr "127.0.0.1:$lbport" --repo bench/grafana --tag "$gver" --count 500 --max-seconds 120 \
-    --row "5. chart pull: 3 nodes + nginx (ceiling column: 1 node)" --order 51 --target charthouse
-  load pull --addr "$dr" --repo bench/grafana --tag "$gver" --count 500 --max-seconds 120 \
-    --row "5. chart pull: 3 nodes + nginx (ceiling column: 1 node)" --order 51 --target docker-registry
-  load pull --addr "${nodes[0]}" --repo bench/grafana --tag "$gver" --count 500 --max-seconds 120 \
-    --row "5. chart pull: 3 nodes + nginx (ceiling column: 1 node)" --order 51 --target "charthouse, 1 node"
+    --max-seconds 4 --row "$row5m" --order 50 --target docker-registry
+  load get --addr "$lb1" --path "/v2/bench/grafana/manifests/$gver" --conns 64 --requests 100000 \
+    --max-seconds 4 --row "$row5m" --order 50 --target "charthouse, 1 node"
+  load pull --addr "$lb3" --repo bench/grafana --tag "$gver" --count 2000 --conns 16 --max-seconds 60 \
+    --row "$row5p" --order 51 --target charthouse
+  load pull --addr "$dr" --repo bench/grafana --tag "$gver" --count 2000 --conns 16 --max-seconds 60 \
+    --row "$row5p" --order 51 --target docker-registry
+  load pull --addr "$lb1" --repo bench/grafana --tag "$gver" --count 2000 --conns 16 --max-seconds 60 \
+    --row "$row5p" --order 51 --target "charthouse, 1 node"
 done
+# 5b. The same with every node limited to half a core (a cgroup CPU quota, as a pod's CPU
+# limit does), so that a node's own capacity, not the two cores everything shares, is what
+# three nodes multiply. Skipped where cgroup v1's cpu controller is not writable.
+cg=/sys/fs/cgroup/cpu
+if [[ -w $cg ]] && mkdir -p "$cg/ch-bench-$$" 2>/dev/null; then
+  for i in 0 1 2; do
+    mkdir -p "$cg/ch-bench-$$/n$i"
+    echo 100000 >"$cg/ch-bench-$$/n$i/cpu.cfs_period_us"
+    echo 50000 >"$cg/ch-bench-$$/n$i/cpu.cfs_quota_us"
+    echo "${node_pids[$i]}" >"$cg/ch-bench-$$/n$i/cgroup.procs"
+  done
+  row5bm="5b. manifest GET, 64 conn, each node half a core: 3 nodes + nginx (ceiling column: 1 node + nginx)"
+  row5bp="5b. chart pull, 16 at once, each node half a core: 3 nodes + nginx (ceiling column: 1 node + nginx)"
+  for r in $(seq 1 "$rounds"); do
+    load get --addr "$lb3" --path "/v2/bench/grafana/manifests/$gver" --conns 64 --requests 100000 \
+      --max-seconds 4 --row "$row5bm" --order 52 --target charthouse
+    load get --addr "$lb1" --path "/v2/bench/grafana/manifests/$gver" --conns 64 --requests 100000 \
+      --max-seconds 4 --row "$row5bm" --order 52 --target "charthouse, 1 node"
+    load pull --addr "$lb3" --repo bench/grafana --tag "$gver" --count 2000 --conns 16 --max-seconds 60 \
+      --row "$row5bp" --order 53 --target charthouse
+    load pull --addr "$lb1" --repo bench/grafana --tag "$gver" --count 2000 --conns 16 --max-seconds 60 \
+      --row "$row5bp" --order 53 --target "charthouse, 1 node"
+  done
+  for i in 0 1 2; do  # back to the root group, then the groups go
+    echo "${node_pids[$i]}" >"$cg/cgroup.procs"
+    rmdir "$cg/ch-bench-$$/n$i"
+  done
+  rmdir "$cg/ch-bench-$$"
+else
+  echo "5b skipped: $cg is not writable (cgroup v1 cpu controller needed)" >&2
+fi
 step "5. three nodes"
 
 # --- 6. memory of the first node with 10,000 and 100,000 stored manifests (one per repository).

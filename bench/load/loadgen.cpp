@@ -236,47 +236,70 @@ int cmd_get(const Args& a) {
 // (HEAD, answering the token challenge when there is one), GET the manifest by digest, the
 // config and the chart layer, each checked against its digest.
 
+// Helm-style chart pulls, each on a new connection; --conns N runs N pullers at once (the
+// count is shared; latencies of all of them go into one distribution).
 int cmd_pull(const Args& a) {
   auto [host, port] = split_host_port(arg(a, "addr"));
   std::string repo = arg(a, "repo"), tag = arg(a, "tag");
   long long count = arg_int(a, "count", 2000);
+  long long conns = std::max(1LL, arg_int(a, "conns", 1));
   double max_seconds = static_cast<double>(arg_int(a, "max-seconds", 60));
   Credentials cr{arg(a, "user", ""), arg(a, "password", "")};
   std::vector<double> lat;
+  std::mutex mu;
+  std::atomic<long long> next{0};
+  std::atomic<std::uint64_t> tokens{0};
+  std::string failure;
   auto start = Clock::now();
-  std::uint64_t tokens = 0;
-  for (long long i = 0; i < count && seconds_since(start) < max_seconds; ++i) {
-    auto t0 = Clock::now();
-    HttpConnection c(host, port);
-    std::string token;
-    HttpRequest head{.method = "HEAD", .target = "/v2/" + repo + "/manifests/" + tag};
-    head.headers.emplace_back("Accept", kManifestAccept);
-    auto r = send_authed(c, head, cr, token);
-    expect(r, {200}, "HEAD manifest");
-    if (!token.empty()) ++tokens;
-    std::string digest = r.header("docker-content-digest");
-    HttpRequest get{.target = "/v2/" + repo + "/manifests/" + digest};
-    get.headers.emplace_back("Accept", kManifestAccept);
-    r = send_authed(c, get, cr, token);
-    expect(r, {200}, "GET manifest");
-    check_digest(r, digest, "manifest");
-    auto m = json::parse(r.body);
-    std::vector<std::string> blobs{m.at("config").at("digest").get<std::string>()};
-    for (const auto& l : m.at("layers"))
-      if (l.at("mediaType") == kChartLayer) blobs.push_back(l.at("digest").get<std::string>());
-    if (blobs.size() != 2) throw std::runtime_error("manifest without a chart layer");
-    for (const auto& d : blobs) {
-      auto b = send_authed(c, HttpRequest{.target = "/v2/" + repo + "/blobs/" + d}, cr, token);
-      expect(b, {200}, "GET blob " + d);
-      check_digest(b, d, "blob");
+  auto puller = [&] {
+    try {
+      std::vector<double> mine;
+      while (next.fetch_add(1) < count && seconds_since(start) < max_seconds) {
+        auto t0 = Clock::now();
+        HttpConnection c(host, port);
+        std::string token;
+        HttpRequest head{.method = "HEAD", .target = "/v2/" + repo + "/manifests/" + tag};
+        head.headers.emplace_back("Accept", kManifestAccept);
+        auto r = send_authed(c, head, cr, token);
+        expect(r, {200}, "HEAD manifest");
+        if (!token.empty()) ++tokens;
+        std::string digest = r.header("docker-content-digest");
+        HttpRequest get{.target = "/v2/" + repo + "/manifests/" + digest};
+        get.headers.emplace_back("Accept", kManifestAccept);
+        r = send_authed(c, get, cr, token);
+        expect(r, {200}, "GET manifest");
+        check_digest(r, digest, "manifest");
+        auto m = json::parse(r.body);
+        std::vector<std::string> blobs{m.at("config").at("digest").get<std::string>()};
+        for (const auto& l : m.at("layers"))
+          if (l.at("mediaType") == kChartLayer) blobs.push_back(l.at("digest").get<std::string>());
+        if (blobs.size() != 2) throw std::runtime_error("manifest without a chart layer");
+        for (const auto& d : blobs) {
+          auto b = send_authed(c, HttpRequest{.target = "/v2/" + repo + "/blobs/" + d}, cr, token);
+          expect(b, {200}, "GET blob " + d);
+          check_digest(b, d, "blob");
+        }
+        mine.push_back(seconds_since(t0) * 1000);
+      }
+      std::lock_guard lock(mu);
+      lat.insert(lat.end(), mine.begin(), mine.end());
+    } catch (const std::exception& e) {
+      std::lock_guard lock(mu);
+      if (failure.empty()) failure = e.what();
+      next = count;  // the others stop too
     }
-    lat.push_back(seconds_since(t0) * 1000);
-  }
+  };
+  std::vector<std::thread> threads;
+  for (long long i = 1; i < conns; ++i) threads.emplace_back(puller);
+  puller();
+  for (auto& t : threads) t.join();
+  if (!failure.empty()) throw std::runtime_error(failure);
   double secs = seconds_since(start);
   if (cr.any() && tokens != lat.size())
     throw std::runtime_error("expected a token exchange on every pull");
   emit(a, "pulls_per_s", "higher",
        {{"pulls", lat.size()},
+        {"conns", conns},
         {"seconds", secs},
         {"pulls_per_s", static_cast<double>(lat.size()) / secs},
         {"p50_ms", percentile(lat, 50)},

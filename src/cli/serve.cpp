@@ -37,6 +37,14 @@ void add_store_options(CLI::App* cmd, server::ServeSettings* a) {
   cmd->add_option("--s3-redirect-expiry", a->s3_redirect_expiry,
                   "lifetime of presigned URLs, seconds")
       ->capture_default_str();
+  cmd->add_option("--s3-timeout", a->s3_timeout,
+                  "seconds the object store may send nothing before a call to it fails "
+                  "(retried when safe; then 503)")
+      ->capture_default_str();
+  cmd->add_option("--s3-cache-mib", a->s3_cache_mib,
+                  "local copies of served S3 blobs under <root>/s3-cache, at most this many "
+                  "MiB (0: none)")
+      ->capture_default_str();
   cmd->add_option("--s3-access-key-file", a->s3_access_key_file,
                   "file holding the S3 access key (default: $AWS_ACCESS_KEY_ID)");
   cmd->add_option("--s3-secret-key-file", a->s3_secret_key_file,

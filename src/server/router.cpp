@@ -100,8 +100,11 @@ Awaitable dispatch(Context& ctx, http::Exchange& ex) {
 
 Router::Router(ApiOptions options, store::BlobStore& blobs, store::MetadataStore& meta,
                const auth::Authenticator& auth, Metrics& metrics, std::shared_mutex& commit_lock)
-    : ctx_(new Context{options, blobs, meta, auth, metrics, commit_lock, {}, {}, nullptr}) {
+    : ctx_(new Context{options, blobs, meta, auth, metrics, commit_lock, {}, {}, nullptr, nullptr}) {
   if (ctx_->options.ui) ctx_->ui = handlers::make_ui_state(ctx_->options);
+  if (!blobs.local_files() && ctx_->options.blob_cache_bytes > 0)
+    ctx_->blob_cache = std::make_unique<store::BlobCache>(ctx_->options.blob_cache_dir,
+                                                          ctx_->options.blob_cache_bytes);
 }
 
 Router::~Router() = default;

@@ -37,6 +37,10 @@ struct ApiOptions {
   bool ui = true;
   std::string ui_key_file;
   std::string ui_key;
+  // With blobs in an object store: local copies of served blobs (store/blob_cache.hpp) under
+  // blob_cache_dir, at most blob_cache_bytes (0: none).
+  std::string blob_cache_dir;
+  std::uint64_t blob_cache_bytes = 0;
 };
 
 namespace handlers {

@@ -68,6 +68,9 @@ ServiceOptions service_options(const ServeSettings& s) {
     so.s3.endpoint =
         s.s3_endpoint.empty() ? "https://s3." + s.s3_region + ".amazonaws.com" : s.s3_endpoint;
     so.s3.path_style = s.s3_path_style;
+    if (s.s3_timeout < 1 || s.s3_timeout > 3600)
+      throw Error(ErrorCode::kInvalidArgument, "--s3-timeout must be between 1 and 3600 seconds");
+    so.s3.stall = std::chrono::seconds(s.s3_timeout);
     auto secret = [](const std::string& file, const char* env, const char* flag) {
       if (!file.empty()) {
         std::string v = fs::read_file(file, 4096);
@@ -94,6 +97,10 @@ ServiceOptions service_options(const ServeSettings& s) {
       so.redirect_expiry = std::chrono::seconds(s.s3_redirect_expiry);
     }
     o.s3 = std::move(so);
+    if (s.s3_cache_mib < 0 || s.s3_cache_mib > (1L << 30))
+      throw Error(ErrorCode::kInvalidArgument, "--s3-cache-mib must be between 0 and 2^30");
+    o.api.blob_cache_bytes = static_cast<std::uint64_t>(s.s3_cache_mib) << 20;
+    o.api.blob_cache_dir = (std::filesystem::path(s.root) / "s3-cache").string();
   } else if (!s.s3_endpoint.empty() || s.s3_redirect) {
     throw Error(ErrorCode::kInvalidArgument, "--s3-* flags need --storage s3://BUCKET");
   }

@@ -3,6 +3,7 @@
 // store instance = another node, digest checks, cleanup) and `charthouse serve --storage s3://`
 // end to end, with its configuration errors and an object store that goes away and comes back.
 #include <arpa/inet.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -93,7 +94,7 @@ TEST_F(S3ClientRgw, ObjectsRoundTripWithRangesCopiesListingsAndDeletes) {
   ASSERT_TRUE(s3.get_range("a/one", 500, 1000, [&](std::string_view p) { piece.append(p); }));
   EXPECT_EQ(piece, data.substr(500, 1000));
   EXPECT_FALSE(s3.get_range("a/none", 0, 10, [](std::string_view) {}));
-  s3.copy("a/one", "b/two");
+  s3.copy("a/one", "b/two", data.size());
   EXPECT_EQ(s3.get("b/two", 1 << 20), data);
   s3.put("a/empty", "");
   EXPECT_EQ(s3.head("a/empty"), 0u);
@@ -233,6 +234,45 @@ TEST_F(S3BlobStoreRgw, SmallAndMultipartUploadsLandAtTheirContentAddress) {
   EXPECT_FALSE(blobs->read(p, 3));  // over the limit: not read
 }
 
+// Blobs over S3's 5 GiB CopyObject limit are copied into place in parts (UploadPartCopy).
+// The limit is lowered to 6 MiB here so that a 20 MiB blob takes that path: its commit, its
+// re-commit (a copy onto itself) and a copy with the client, byte for byte.
+TEST_F(S3BlobStoreRgw, BlobsOverTheSingleCopyLimitAreCopiedInParts) {
+  S3Config c = config("big");
+  c.max_copy_bytes = 6 << 20;
+  S3Client s3(c);
+  std::string data = random_bytes((20 << 20) + 5, 77);
+  s3.put("src", data);
+  s3.copy("src", "dst", data.size());  // 4 parts: 6 + 6 + 6 + 2 MiB
+  EXPECT_EQ(s3.head("dst"), data.size());
+  EXPECT_TRUE(s3.get("dst", 64 << 20) == data);
+  EXPECT_THROW(s3.copy("missing", "dst2", data.size()), Error);
+  EXPECT_FALSE(s3.head("dst2"));
+  std::size_t open_uploads = 0;
+  std::string left;
+  s3.list_multipart("", [&](const S3Client::MultipartUpload& u) {
+    ++open_uploads;
+    left += u.key + " ";
+  });
+  EXPECT_EQ(open_uploads, 0u) << "a failed copy aborts its multipart upload: " << left;
+
+  S3BlobStoreOptions o;
+  o.s3 = c;
+  o.part_size = 5 << 20;
+  auto blobs = open_s3_blob_store(o);
+  Digest d = digest_of(data);
+  for (int round = 0; round < 2; ++round) {  // the second commit finds the blob and refreshes it
+    auto up = blobs->start_upload("abcdef0123456789abcdef012345678" + std::to_string(round),
+                                  DigestAlgorithm::kSha256, "r");
+    for (std::size_t off = 0; off < data.size(); off += 3 << 20)
+      up->append(std::string_view(data).substr(off, 3 << 20));
+    up->commit(d);
+    EXPECT_EQ(blobs->size_of(d), data.size());
+  }
+  EXPECT_TRUE(blobs->read(d, 64 << 20) == data);
+  EXPECT_EQ(objects_under("big", "uploads/"), 0u);
+}
+
 TEST_F(S3BlobStoreRgw, ASessionContinuesOnAnotherNodeWithItsHashState) {
   auto a = open_store(), b = open_store(), c = open_store();
   std::string data = random_bytes((13 << 20) + 77, 9);
@@ -356,7 +396,7 @@ class S3Serve : public S3Fixture {
 
 TEST_F(S3Serve, ChartsAndBlobsGoThroughTheObjectStore) {
   int port = 0;
-  auto node = serve(store(), {}, &port);
+  auto node = serve(store(), {"--s3-cache-mib", "0"}, &port);  // every GET streams from S3
   const std::string host = "127.0.0.1:" + std::to_string(port);
   std::string tgz = chart_archive("s3chart", "1.2.3");
   auto push = testing::run({CH_BINARY, "push", tgz, "oci://" + host + "/charts", "--plain-http"});
@@ -419,7 +459,7 @@ TEST_F(S3Serve, ChartsAndBlobsGoThroughTheObjectStore) {
 // gets every byte, in order, in one response.
 TEST_F(S3Serve, ASlowClientGetsEveryByteInOrder) {
   int port = 0;
-  auto node = serve(store(), {}, &port);
+  auto node = serve(store(), {"--s3-cache-mib", "0"}, &port);  // every GET streams from S3
   HttpClient http;
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
   std::string data = random_bytes((40 << 20) + 123, 12);
@@ -464,6 +504,149 @@ TEST_F(S3Serve, ASlowClientGetsEveryByteInOrder) {
   }
   // The node is fine afterwards.
   EXPECT_TRUE(http.request("GET", base + "/v2/slow/blobs/" + d).body == data);
+}
+
+// The node's local copies (--s3-cache-mib): a whole-blob GET leaves a verified copy that
+// later GETs are sent from; ranged GETs and blobs over a quarter of the cache do not fill it;
+// it stays within its size; the object store stays the authority (a blob removed from the
+// bucket is gone at once, copy or not); a restart starts cold.
+TEST_F(S3Serve, NodeCopiesServeRepeatedGetsAndTheBucketStaysTheAuthority) {
+  int port = 0;
+  auto node = serve(store(), {"--s3-cache-mib", "64"}, &port);
+  HttpClient http;
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  auto metric = [&](const std::string& name) -> long {
+    std::string body = http.request("GET", base + "/metrics").body;
+    std::string key = "\ncharthouse_blob_cache_" + name + " ";
+    auto at = body.find(key);
+    return at == std::string::npos ? -1 : std::stol(body.substr(at + key.size()));
+  };
+  auto push = [&](const std::string& data) {
+    std::string d = digest_of(data).str();
+    auto r = http.request("POST", base + "/v2/copies/blobs/uploads/?digest=" + d, {}, data);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return d;
+  };
+  std::string a = random_bytes((5 << 20) + 3, 31);
+  std::string big = random_bytes((16 << 20) + 1, 32);  // over a quarter of 64 MiB
+  std::string da = push(a), dbig = push(big);
+  EXPECT_EQ(metric("files"), 0);
+
+  auto range = http.request("GET", base + "/v2/copies/blobs/" + da, {"Range: bytes=100-199"});
+  EXPECT_EQ(range.status, 206);
+  EXPECT_EQ(range.body, a.substr(100, 100));
+  EXPECT_EQ(metric("fills_total"), 0) << "a ranged GET leaves no copy";
+  EXPECT_TRUE(http.request("GET", base + "/v2/copies/blobs/" + da).body == a);
+  EXPECT_EQ(metric("fills_total"), 1);
+  EXPECT_EQ(metric("bytes"), static_cast<long>(a.size()));
+  const long hits = metric("hits_total");
+  auto again = http.request("GET", base + "/v2/copies/blobs/" + da);
+  EXPECT_TRUE(again.body == a);
+  EXPECT_EQ(again.header("docker-content-digest"), da);
+  auto part = http.request("GET", base + "/v2/copies/blobs/" + da, {"Range: bytes=-10"});
+  EXPECT_EQ(part.status, 206);
+  EXPECT_EQ(part.body, a.substr(a.size() - 10));
+  EXPECT_EQ(metric("hits_total"), hits + 2) << "both served from the copy";
+  const stdfs::path copy = tmp_.path() / "node0" / "s3-cache" / ("sha256-" + da.substr(7));
+  EXPECT_TRUE(testing::read(copy) == a);
+  for (int i = 0; i < 2; ++i) EXPECT_TRUE(http.request("GET", base + "/v2/copies/blobs/" + dbig).body == big);
+  EXPECT_EQ(metric("fills_total"), 1) << "a blob over a quarter of the cache is not copied";
+
+  // Six more 12 MiB blobs: 77 MiB read in all, the cache keeps at most 64 MiB.
+  for (unsigned i = 0; i < 6; ++i) {
+    std::string b = random_bytes(12 << 20, 40 + i);
+    std::string d = push(b);
+    EXPECT_TRUE(http.request("GET", base + "/v2/copies/blobs/" + d).body == b);
+  }
+  EXPECT_EQ(metric("fills_total"), 7);
+  EXPECT_GE(metric("evictions_total"), 1);
+  EXPECT_LE(metric("bytes"), 64L << 20);
+  EXPECT_EQ(metric("rejected_total"), 0);
+
+  // Removed from the bucket behind the node's back (as a collector on another node does):
+  // gone at once, though the node may still hold a copy.
+  std::string c = random_bytes(1 << 20, 50);
+  std::string dc = push(c);
+  EXPECT_TRUE(http.request("GET", base + "/v2/copies/blobs/" + dc).body == c);
+  ASSERT_TRUE(stdfs::exists(tmp_.path() / "node0" / "s3-cache" / ("sha256-" + dc.substr(7))));
+  S3Client s3(config("registry"));
+  s3.remove("blobs/sha256/" + dc.substr(7, 2) + "/" + dc.substr(7));
+  auto gone = http.request("GET", base + "/v2/copies/blobs/" + dc);
+  EXPECT_EQ(gone.status, 404);
+  EXPECT_EQ(http.request("HEAD", base + "/v2/copies/blobs/" + dc).status, 404);
+
+  // A restart starts cold.
+  node->signal(SIGTERM);
+  EXPECT_EQ(node->wait(), 0);
+  node = testing::start_server(CH_BINARY, (tmp_.path() / "node0").string(),
+                               {"--storage", "s3://" + bucket_ + "/registry", "--s3-endpoint",
+                                store().endpoint, "--gc-interval", "0", "--s3-cache-mib", "64"},
+                               &port, testing::s3_env(store()));
+  EXPECT_EQ(testing::list_files(tmp_.path() / "node0" / "s3-cache").size(), 0u);
+  EXPECT_TRUE(http.request("GET", "http://127.0.0.1:" + std::to_string(port) + "/v2/copies/blobs/" + da).body == a);
+}
+
+// A store that is slow rather than down (its gateway SIGSTOPped): a call it does not answer
+// within --s3-timeout fails (after the retries) with 503, the node meanwhile answers what
+// needs no object store, a store that answers within the limit is merely slow, and service
+// resumes when it answers again.
+TEST_F(S3Serve, ASlowObjectStoreGivesA503AndNeverHoldsUpTheRestOfTheNode) {
+  int port = 0;
+  auto node = serve(store(), {"--s3-timeout", "2", "--s3-cache-mib", "0"}, &port);
+  HttpClient http;
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  std::string data = random_bytes(200000, 61);
+  std::string d = digest_of(data).str();
+  ASSERT_EQ(http.request("POST", base + "/v2/slowstore/blobs/uploads/?digest=" + d, {}, data).status,
+            201);
+  ASSERT_EQ(http.request("GET", base + "/v2/slowstore/blobs/" + d).status, 200);
+  const std::string pid_text = testing::read(stdfs::path(store().dir) / "gateway.pid");
+  const pid_t gateway = static_cast<pid_t>(std::stol(pid_text));
+  ASSERT_GT(gateway, 1);
+  struct Resume {
+    pid_t pid;
+    ~Resume() { ::kill(pid, SIGCONT); }
+  } resume{gateway};
+
+  ASSERT_EQ(::kill(gateway, SIGSTOP), 0);
+  std::atomic<bool> blob_answered{false};
+  int blob_status = 0;
+  std::string blob_body;
+  std::thread pending([&] {
+    HttpClient own;
+    auto r = own.request("GET", base + "/v2/slowstore/blobs/" + d);
+    blob_status = r.status;
+    blob_body = r.body;
+    blob_answered = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // The node answers what does not need the store while the blob request waits on it.
+  EXPECT_EQ(http.request("GET", base + "/v2/").status, 200);
+  EXPECT_EQ(http.request("GET", base + "/v2/nothere/tags/list").status, 404);
+  EXPECT_FALSE(blob_answered) << "the blob request should still be waiting on the store";
+  pending.join();
+  EXPECT_EQ(blob_status, 503);
+  EXPECT_NE(blob_body.find("UNAVAILABLE"), std::string::npos) << blob_body;
+  EXPECT_EQ(http.request("GET", base + "/readyz").status, 503);
+  auto health = http.request("GET", base + "/healthz");  // the process lives; the store does not
+  EXPECT_EQ(health.status, 200);
+  EXPECT_NE(health.body.find("unavailable"), std::string::npos) << health.body;
+
+  // Slow but within the limit: the gateway resumes one second into the request.
+  std::thread wake([&] {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    ::kill(gateway, SIGCONT);
+  });
+  auto slow = http.request("GET", base + "/v2/slowstore/blobs/" + d);
+  wake.join();
+  EXPECT_EQ(slow.status, 200);
+  EXPECT_TRUE(slow.body == data);
+  EXPECT_EQ(http.request("GET", base + "/readyz").status, 200);
+  std::string more = random_bytes(5000, 62);
+  EXPECT_EQ(http.request("POST", base + "/v2/slowstore/blobs/uploads/?digest=" +
+                                     digest_of(more).str(), {}, more)
+                .status,
+            201);
 }
 
 TEST_F(S3Serve, RedirectModeAnswersWithPresignedUrlsThatClientsFollow) {

@@ -69,6 +69,23 @@ Awaitable metrics(Context& ctx, http::Exchange& ex) {
   http::Response r;
   r.headers.emplace("Content-Type", "text/plain; version=0.0.4");
   r.body = ctx.metrics.render();
+  if (ctx.blob_cache) {
+    const auto s = ctx.blob_cache->stats();
+    auto metric = [&r](const char* name, const char* type, const char* help, std::uint64_t v) {
+      r.body += std::string("# HELP charthouse_blob_cache_") + name + " " + help + "\n# TYPE " +
+                "charthouse_blob_cache_" + name + " " + type + "\ncharthouse_blob_cache_" + name +
+                " " + std::to_string(v) + "\n";
+    };
+    metric("bytes", "gauge", "Bytes of object-store blobs copied on this node.", s.bytes);
+    metric("files", "gauge", "Object-store blobs copied on this node.", s.files);
+    metric("hits_total", "counter", "Blob reads served from this node's copy.", s.hits);
+    metric("misses_total", "counter", "Blob reads that found no copy on this node.", s.misses);
+    metric("fills_total", "counter", "Copies written by whole-blob downloads.", s.fills);
+    metric("evictions_total", "counter", "Copies removed to stay within the size limit.",
+           s.evictions);
+    metric("rejected_total", "counter", "Copies discarded because digest or size differed.",
+           s.rejected);
+  }
   co_await ex.send(std::move(r));
 }
 

@@ -153,8 +153,7 @@ Awaitable handle_blob(Context& ctx, http::Exchange& ex, const std::string& name,
     co_await ex.send(std::move(r));
     co_return;
   }
-  co_await send_blob_body(ctx, ex, std::move(r), digest, source->file ? &*source->file : nullptr,
-                          range.first, length);
+  co_await send_blob_body(ctx, ex, std::move(r), digest, *source, range.first, length);
 }
 
 namespace {
@@ -174,10 +173,13 @@ class StreamReader {
   static constexpr std::size_t kMaxBuffered = 16 << 20;
   static constexpr std::chrono::milliseconds kStallLimit{500};
 
+  // `fill`: the node's copy written on the way (a whole-blob download), or null.
   StreamReader(Context& ctx, boost::asio::any_io_executor executor, const Digest& digest,
-               std::uint64_t offset, std::uint64_t end)
+               std::uint64_t offset, std::uint64_t end,
+               std::unique_ptr<store::BlobCache::Fill> fill)
       : state_(std::make_shared<State>(executor)), ctx_(ctx), digest_(digest), end_(end) {
     state_->next_offset = offset;
+    state_->fill = std::move(fill);
     start(offset);
   }
   // An abandoned download stops the transfer and waits for it: it uses the store.
@@ -244,6 +246,9 @@ class StreamReader {
     bool signalled = false;  // a batch arrived since next() last looked
     bool abandoned = false;
     std::exception_ptr error;
+    // Used by the transfer thread only (one transfer at a time). Dropped when a transfer
+    // stops for a slow client: a batch hashed and written but not delivered is fetched again.
+    std::unique_ptr<store::BlobCache::Fill> fill;
   };
 
   // Hands `batch` to the client side; false when the transfer should stop.
@@ -288,7 +293,9 @@ class StreamReader {
             batch.append(piece.substr(0, take));
             piece.remove_prefix(take);
             if (batch.size() == kBatch) {
+              if (st->fill) st->fill->append(batch);
               if (!deliver(*st, std::move(batch))) {
+                st->fill.reset();
                 stopped = true;
                 throw Stop{};
               }
@@ -298,7 +305,18 @@ class StreamReader {
           }
         });
         if (!found) throw Error(ErrorCode::kUnavailable, "blob " + digest.str() + " is missing");
-        if (!stopped && !batch.empty() && deliver(*st, std::move(batch))) wake(st);
+        if (!stopped && !batch.empty()) {
+          if (st->fill) st->fill->append(batch);
+          if (deliver(*st, std::move(batch)))
+            wake(st);
+          else
+            st->fill.reset();
+        }
+        // Every byte delivered: the copy is published if its digest and size match.
+        if (!stopped && st->fill) {
+          st->fill->finish();
+          st->fill.reset();
+        }
       } catch (...) {
         error = std::current_exception();
       }
@@ -332,17 +350,23 @@ boost::asio::awaitable<std::optional<BlobSource>> find_blob(Context& ctx, const 
   std::optional<std::uint64_t> size =
       co_await on_stores(ctx, [&ctx, &digest] { return ctx.blobs.size_of(digest); });
   if (!size) co_return std::nullopt;
+  // The object store said the blob exists: a local copy may serve it.
+  if (ctx.blob_cache)
+    if (auto copy = ctx.blob_cache->open(digest, *size)) co_return BlobSource{std::move(copy), *size};
   co_return BlobSource{std::nullopt, *size};
 }
 
 Awaitable send_blob_body(Context& ctx, http::Exchange& ex, http::Response r, const Digest& digest,
-                         const store::BlobFile* file, std::uint64_t offset, std::uint64_t length) {
-  if (file) {
-    co_await ex.send_file(std::move(r), file->fd(), offset, length);
+                         const BlobSource& source, std::uint64_t offset, std::uint64_t length) {
+  if (source.file) {
+    co_await ex.send_file(std::move(r), source.file->fd(), offset, length);
     co_return;
   }
+  std::unique_ptr<store::BlobCache::Fill> fill;
+  if (ctx.blob_cache && offset == 0 && length == source.size)
+    fill = ctx.blob_cache->begin_fill(digest, source.size);
   StreamReader reader(ctx, co_await boost::asio::this_coro::executor, digest, offset,
-                      offset + length);
+                      offset + length, std::move(fill));
   StreamReader* pieces = &reader;
   // (A plain lambda returning the coroutine: GCC 12 warns wrongly about a coroutine lambda.)
   co_await ex.send_stream(std::move(r), length, [pieces] { return pieces->next(); });

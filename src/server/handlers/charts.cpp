@@ -403,8 +403,7 @@ boost::asio::awaitable<void> send_layer(Context& ctx, http::Exchange& ex, const 
     co_await ex.send(std::move(r));
     co_return;
   }
-  co_await send_blob_body(ctx, ex, std::move(r), blob, source->file ? &*source->file : nullptr, 0,
-                          source->size);
+  co_await send_blob_body(ctx, ex, std::move(r), blob, *source, 0, source->size);
 }
 
 boost::asio::awaitable<bool> route(Context& ctx, http::Exchange& ex, const Route& route) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "server/errors.hpp"
+#include "server/store/blob_cache.hpp"
 #include "server/handlers/offload.hpp"
 #include "server/router.hpp"
 #include "server/routes.hpp"
@@ -68,6 +69,8 @@ struct Context {
     std::unordered_map<std::string, Entry> by_key;
   } verified;
   std::shared_ptr<UiState> ui;  // with the web UI on (make_ui_state)
+  // Local copies of object-store blobs (find_blob, send_blob_body); null for local files.
+  std::unique_ptr<store::BlobCache> blob_cache;
 };
 
 // Runs f(), a sequence of store calls: inline when both stores are local (files, SQLite held
@@ -113,17 +116,19 @@ std::shared_ptr<UiState> make_ui_state(const ApiOptions& options);
 Awaitable handle_ui(Context& ctx, http::Exchange& ex);
 Awaitable handle_blob(Context& ctx, http::Exchange& ex, const std::string& name,
                       const std::string& ref);
-// A blob about to be sent (blobs.cpp): its open file from a local store, or only its size
-// from an object store (send_blob_body streams it). nullopt when the store does not have it.
+// A blob about to be sent (blobs.cpp): its open file from a local store (or the node's copy
+// of an object-store blob), else only its size from the object store (send_blob_body streams
+// it). nullopt when the store does not have it.
 struct BlobSource {
   std::optional<store::BlobFile> file;
   std::uint64_t size = 0;
 };
 boost::asio::awaitable<std::optional<BlobSource>> find_blob(Context& ctx, const Digest& digest);
 // Sends `length` bytes of the blob from `offset` after `r`'s headers: with sendfile from
-// `file` (a local store), else streamed from the store (an object store).
+// the source's file (a local store, or the node's copy of an object-store blob), else streamed
+// from the object store (a whole-blob download then leaves a copy in ctx.blob_cache).
 Awaitable send_blob_body(Context& ctx, http::Exchange& ex, http::Response r, const Digest& digest,
-                         const store::BlobFile* file, std::uint64_t offset, std::uint64_t length);
+                         const BlobSource& source, std::uint64_t offset, std::uint64_t length);
 Awaitable handle_upload(Context& ctx, http::Exchange& ex, const std::string& name,
                         const std::string& id);
 Awaitable handle_manifest(Context& ctx, http::Exchange& ex, const std::string& name,

@@ -196,8 +196,12 @@ class S3Upload final : public Upload {
                   "upload " + id_ + " has digest " + actual.str() + ", not " + expected.str());
     }
     const std::string key = blob_key(expected);
-    if (s3_.head(key)) {
-      s3_.copy(key, key);  // a new Last-Modified: garbage collection gives it a new grace
+    if (auto existing = s3_.head(key)) {
+      s3_.copy(key, key, *existing);  // a new Last-Modified: collection gives it a new grace
+      // The session's own parts are not needed.
+      if (!state_.multipart.empty())
+        s3_.abort_multipart(session_key(id_, "data"), state_.multipart);
+      state_.multipart.clear();
     } else if (state_.multipart.empty()) {
       s3_.put(key, pending_);
     } else {
@@ -205,7 +209,7 @@ class S3Upload final : public Upload {
       const std::string data = session_key(id_, "data");
       s3_.complete_multipart(data, state_.multipart, state_.parts);
       state_.multipart.clear();
-      s3_.copy(data, key);
+      s3_.copy(data, key, state_.size);
       s3_.erase(data);
     }
     cleanup();
@@ -343,8 +347,8 @@ class S3BlobStore final : public BlobStore {
   Digest put(std::string_view data, DigestAlgorithm algorithm) override {
     Digest d = digest_of(data, algorithm);
     const std::string key = blob_key(d);
-    if (s3_.head(key))
-      s3_.copy(key, key);
+    if (auto existing = s3_.head(key))
+      s3_.copy(key, key, *existing);
     else
       s3_.put(key, data);
     return d;

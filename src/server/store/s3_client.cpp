@@ -344,10 +344,12 @@ S3Client::Response S3Client::perform(const Call& call) {
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 5L);
-    // A store that stops sending for 30 s is treated as down; large transfers may take long.
+    // A store that sends nothing for `stall` is treated as down. A streamed GET (a blob
+    // download, as long as the blob and the client make it) has no other limit.
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 30L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, static_cast<long>(config_.timeout.count()));
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(config_.stall.count()));
+    curl_easy_setopt(h, CURLOPT_TIMEOUT,
+                     call.sink ? 0L : static_cast<long>(config_.timeout.count()));
     if (call.method == "HEAD") {
       curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
     } else if (call.method == "PUT") {
@@ -563,13 +565,48 @@ void S3Client::erase(const std::string& key) {
   if (r.status != 204 && r.status != 200 && r.status != 404) refused(r, c.what);
 }
 
-void S3Client::copy(const std::string& from, const std::string& to) {
+void S3Client::copy(const std::string& from, const std::string& to, std::uint64_t size) {
+  const std::string source = "/" + config_.bucket + "/" + sigv4::uri_encode(full_key(from), true);
+  const std::uint64_t part = std::max<std::uint64_t>(config_.max_copy_bytes, 1);
+  if (size > part) {
+    // Parts of `part` bytes (S3: 5 MiB to 5 GiB each, at most 10,000 parts).
+    if ((size + part - 1) / part > 10000)
+      throw Error(ErrorCode::kTooLarge, "COPY " + from + ": " + std::to_string(size) +
+                                            " bytes need more than 10,000 parts");
+    const std::string id = create_multipart(to);
+    try {
+      std::vector<std::string> etags;
+      for (std::uint64_t at = 0; at < size; at += part) {
+        const std::uint64_t last = std::min(size, at + part) - 1;
+        Call c;
+        c.method = "PUT";
+        c.key = full_key(to);
+        c.query = {{"partNumber", std::to_string(etags.size() + 1)}, {"uploadId", id}};
+        c.what = "COPY part " + std::to_string(etags.size() + 1) + " of " + from + " to " + to;
+        c.headers.emplace_back("x-amz-copy-source", source);
+        c.headers.emplace_back("x-amz-copy-source-range",
+                               "bytes=" + std::to_string(at) + "-" + std::to_string(last));
+        Response r = perform(c);
+        std::string etag = xml_first(r.body, "ETag");
+        if (r.status != 200 || etag.empty() || r.body.find("<Error>") != std::string::npos)
+          refused(r, c.what);
+        etags.push_back(etag);
+      }
+      complete_multipart(to, id, etags);
+    } catch (...) {
+      try {
+        abort_multipart(to, id);
+      } catch (...) {
+      }
+      throw;
+    }
+    return;
+  }
   Call c;
   c.method = "PUT";
   c.key = full_key(to);
   c.what = "COPY " + from + " to " + to;
-  c.headers.emplace_back("x-amz-copy-source",
-                         "/" + config_.bucket + "/" + sigv4::uri_encode(full_key(from), true));
+  c.headers.emplace_back("x-amz-copy-source", source);
   if (from == to) c.headers.emplace_back("x-amz-metadata-directive", "REPLACE");
   Response r = perform(c);
   // S3 may answer 200 with an <Error> body to a copy that failed midway.

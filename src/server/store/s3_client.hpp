@@ -30,8 +30,14 @@ struct S3Config {
   std::string region = "us-east-1";
   bool path_style = true;  // https://endpoint/bucket/key, else https://bucket.endpoint/key
   std::string access_key, secret_key, session_token;
-  std::chrono::seconds timeout{120};  // one request, connection included
+  std::chrono::seconds timeout{120};  // one request, connection included (not streamed GETs)
+  // A call during which the store sends nothing for this long (a hung or overloaded store)
+  // is abandoned, and retried when that is safe (--s3-timeout).
+  std::chrono::seconds stall{30};
   int attempts = 3;                   // tries of a call that failed with 5xx or no answer
+  // Objects larger than this are copied in parts of this size (UploadPartCopy); S3 copies at
+  // most 5 GiB in one CopyObject. Smaller in tests, to take the multipart path.
+  std::uint64_t max_copy_bytes = 5ULL << 30;
 };
 
 // Parses "s3://BUCKET[/PREFIX]" into config->bucket and ->prefix. Throws
@@ -100,8 +106,10 @@ class S3Client {
   bool remove(const std::string& key);
   // Deletes the object if it exists (one request, no answer about existence).
   void erase(const std::string& key);
-  // Server-side copy. Copying an object onto itself (from == to) refreshes its Last-Modified.
-  void copy(const std::string& from, const std::string& to);
+  // Server-side copy of the `size`-byte object `from`: one CopyObject, or a multipart upload
+  // of UploadPartCopy parts above config().max_copy_bytes. Copying an object onto itself
+  // (from == to) refreshes its Last-Modified.
+  void copy(const std::string& from, const std::string& to, std::uint64_t size);
 
   std::string create_multipart(const std::string& key);
   // Returns the part's ETag.
