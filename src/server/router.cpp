@@ -102,12 +102,25 @@ Router::Router(ApiOptions options, store::BlobStore& blobs, store::MetadataStore
                const auth::Authenticator& auth, Metrics& metrics, std::shared_mutex& commit_lock)
     : ctx_(new Context{options, blobs, meta, auth, metrics, commit_lock, {}, {}, nullptr, nullptr}) {
   if (ctx_->options.ui) ctx_->ui = handlers::make_ui_state(ctx_->options);
+  // The UI's chart list, built while the server starts rather than on the first visit; only
+  // for a local metadata store (it holds every chart version, which a scale-out node only
+  // does once someone browses it).
+  if (ctx_->ui && !meta.remote())
+    warm_up_ = std::async(std::launch::async, [c = ctx_.get()] {
+      try {
+        handlers::warm_ui(*c);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "warning: UI chart list: %s\n", e.what());
+      }
+    });
   if (!blobs.local_files() && ctx_->options.blob_cache_bytes > 0)
     ctx_->blob_cache = std::make_unique<store::BlobCache>(ctx_->options.blob_cache_dir,
                                                           ctx_->options.blob_cache_bytes);
 }
 
-Router::~Router() = default;
+Router::~Router() {
+  if (warm_up_.valid()) warm_up_.wait();
+}
 
 std::size_t Router::expire_uploads(std::chrono::seconds age) {
   return ctx_->uploads.expire(age);

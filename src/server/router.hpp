@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <shared_mutex>
@@ -58,6 +59,7 @@ class Router {
 
  private:
   std::unique_ptr<handlers::Context> ctx_;
+  std::future<void> warm_up_;  // the UI's chart list being built at start-up
 };
 
 }  // namespace ch::server

@@ -198,6 +198,32 @@ TEST_F(ClusterTest, TheRegistryApiThroughTheBalancer) {
   EXPECT_EQ(json::parse(ready.body)["stores"], json({{"blobs", "ok"}, {"metadata", "ok"}}));
 }
 
+// Each node's copies of blobs it served: a blob deleted through one node is gone from every
+// node at once, including the one that holds a copy.
+TEST_F(ClusterTest, ABlobDeletedOnOneNodeIsGoneFromANodeHoldingACopy) {
+  HttpClient http;
+  std::string data = random_bytes(3 << 20, 71);
+  std::string d = push_blob(http, c().node_url(0), "copies/app", data);
+  for (std::size_t i = 0; i < 3; ++i)
+    EXPECT_TRUE(http.request("GET", c().node_url(i) + "/v2/copies/app/blobs/" + d).body == data);
+  // Node 2's copy is made in the background; wait (bounded) for it.
+  auto fills = [&] {
+    std::string m = http.request("GET", c().node_url(2) + "/metrics").body;
+    const std::string key = "\ncharthouse_blob_cache_fills_total ";
+    auto at = m.find(key);
+    return at == std::string::npos ? -1L : std::stol(m.substr(at + key.size()));
+  };
+  for (int i = 0; i < 600 && fills() < 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_GE(fills(), 1);
+  auto again = http.request("GET", c().node_url(2) + "/v2/copies/app/blobs/" + d);
+  EXPECT_TRUE(again.body == data);
+  EXPECT_EQ(http.request("DELETE", c().node_url(1) + "/v2/copies/app/blobs/" + d).status, 202);
+  for (std::size_t i = 0; i < 3; ++i)
+    EXPECT_EQ(http.request("GET", c().node_url(i) + "/v2/copies/app/blobs/" + d).status, 404)
+        << "node " << i;
+}
+
 TEST_F(ClusterTest, HelmPushesAndPullsAtOnceThroughTheBalancerEveryTime) {
   const std::string host = c().lb_host();
   auto env = helm_env();

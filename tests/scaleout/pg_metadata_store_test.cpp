@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -1024,6 +1025,47 @@ TEST_F(PgMetadataStore, OneConnectionServesManyThreads) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), 60);
   EXPECT_EQ(single->list_tags("pool", "", -1).items.size(), 6u);
+}
+
+// The commit lock across nodes: commits on any number of nodes hold it together; a collector
+// on another node waits for them (or gives up after its wait), and commits wait for the
+// collector. A hold does not take a pooled connection (a one-connection node links under it).
+TEST_F(PgMetadataStore, CommitsAndTheCollectorExcludeEachOtherAcrossNodes) {
+  auto a = open(16, 1), b = other_node();
+  auto expect_unavailable = [](const std::function<void()>& f) {
+    try {
+      f();
+      ADD_FAILURE() << "no error";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kUnavailable) << e.what();
+    }
+  };
+  {
+    auto first = a->share_commits(), second = a->share_commits(), third = b->share_commits();
+    ASSERT_TRUE(first && second && third);
+    a->link_blob("held", digest_of("x"), 1);  // the node's only pooled connection is free
+    EXPECT_TRUE(a->blob_in_repo("held", digest_of("x")));
+    first.reset();
+    third.reset();
+    // A collector elsewhere cannot start while a commit is open.
+    auto c = other_node();
+    expect_unavailable([&] { c->exclude_commits(std::chrono::milliseconds(300)); });
+  }
+  // All released: the collector gets it; then commits wait until it is done.
+  auto collector = b->exclude_commits(std::chrono::seconds(5));
+  ASSERT_TRUE(collector);
+  std::atomic<bool> committed{false};
+  std::thread commit([&] {
+    auto hold = a->share_commits();
+    committed = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(committed) << "a commit went ahead while the collector held the lock";
+  collector.reset();
+  commit.join();
+  EXPECT_TRUE(committed);
+  // And after that, the collector again.
+  EXPECT_TRUE(b->exclude_commits(std::chrono::seconds(5)));
 }
 
 TEST(PgConninfo, PasswordsAreRedacted) {

@@ -4,8 +4,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <thread>
 
 #include "base/digest.hpp"
 #include "base/file.hpp"
@@ -157,6 +161,73 @@ TEST(BlobCache, StartsColdRemovingWhatAPreviousRunLeft) {
   fs::write_file_atomic(dir / "tmp" / "stray", "left by a crash", 0600);
   BlobCache again(dir, 1 << 20);
   EXPECT_FALSE(again.open(digest_of(data), data.size()));
+  EXPECT_EQ(files_under(dir), 0u);
+}
+
+// A reader that streams `data` in pieces, counting its calls.
+BlobCache::Reader reader_of(std::string data, std::atomic<int>* calls, bool found = true) {
+  return [data = std::move(data), calls, found](const std::function<void(std::string_view)>& sink) {
+    ++*calls;
+    if (!found) return false;
+    for (std::size_t i = 0; i < data.size(); i += 4096) sink(std::string_view(data).substr(i, 4096));
+    return true;
+  };
+}
+
+TEST(BlobCache, BackgroundCopiesAreMadeOnceAndVerified) {
+  fs::TempDir tmp;
+  BlobCache c(tmp.path() / "cache", 1 << 20);
+  std::string data(100000, 'b');
+  Digest d = digest_of(data);
+  std::atomic<int> calls{0};
+  c.fill_later(d, data.size(), reader_of(data, &calls));
+  c.fill_later(d, data.size(), reader_of(data, &calls));  // queued, running or done: ignored
+  c.drain();
+  EXPECT_EQ(calls.load(), 1);
+  auto f = c.open(d, data.size());
+  ASSERT_TRUE(f);
+  EXPECT_EQ(read_fd(*f), data);
+  c.fill_later(d, data.size(), reader_of(data, &calls));  // cached: ignored
+  c.drain();
+  EXPECT_EQ(calls.load(), 1);
+
+  // Bytes that are not the blob, and a blob the store no longer has: no copy.
+  std::string other(5000, 'o');
+  Digest od = digest_of(other);
+  c.fill_later(od, other.size(), reader_of(std::string(5000, 'x'), &calls));
+  c.drain();
+  EXPECT_FALSE(c.open(od, other.size()));
+  EXPECT_EQ(c.stats().rejected, 1u);
+  c.fill_later(od, other.size(), reader_of(other, &calls, false));
+  c.drain();
+  EXPECT_FALSE(c.open(od, other.size()));
+  EXPECT_EQ(calls.load(), 3);
+  EXPECT_EQ(c.stats().fills, 1u);
+  EXPECT_EQ(files_under(tmp.path() / "cache"), 1u);
+  // Too large for the cache: not even read.
+  c.fill_later(digest_of("huge"), (1 << 20) / 4 + 1, reader_of("", &calls));
+  c.drain();
+  EXPECT_EQ(calls.load(), 3);
+}
+
+TEST(BlobCache, StoppingDuringABackgroundCopyLeavesNothing) {
+  fs::TempDir tmp;
+  const auto dir = tmp.path() / "cache";
+  std::atomic<bool> streaming{false};
+  {
+    BlobCache c(dir, 1 << 30);
+    // A store that sends slowly and never ends; the cache is destroyed in the middle.
+    c.fill_later(digest_of("endless"), 100 << 20,
+                 [&](const std::function<void(std::string_view)>& sink) {
+                   for (;;) {
+                     streaming = true;
+                     sink(std::string(1000, 'e'));
+                     std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                   }
+                   return true;
+                 });
+    while (!streaming) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   EXPECT_EQ(files_under(dir), 0u);
 }
 

@@ -5,6 +5,8 @@
 #include <mutex>
 #include <vector>
 
+#include "base/error.hpp"
+
 namespace ch::server::gc {
 
 Report collect(store::BlobStore& blobs, store::MetadataStore& meta, std::shared_mutex& commit_lock,
@@ -24,6 +26,16 @@ Report collect(store::BlobStore& blobs, store::MetadataStore& meta, std::shared_
   blobs.for_each([&](const store::StoredBlob& b) { all.push_back(b); });
   for (const auto& b : all) {
     std::unique_lock lock(commit_lock);
+    // Other nodes' commits too (scale-out stores): none between the check and the delete.
+    std::unique_ptr<store::MetadataStore::CommitHold> cluster;
+    if (!dry_run) {
+      try {
+        cluster = meta.exclude_commits(std::chrono::seconds(5));
+      } catch (const Error& e) {
+        if (e.code() != ErrorCode::kUnavailable) throw;
+        continue;  // commits keep coming elsewhere: this blob waits for the next run
+      }
+    }
     bool garbage = meta.blob_is_garbage(b.digest, b.mtime, grace);
     if (dry_run && !garbage) {
       auto it = would_unlink.find(b.digest.str());

@@ -91,8 +91,8 @@ Awaitable handle_blob(Context& ctx, http::Exchange& ex, const std::string& name,
     co_return;
   }
 
-  const bool linked = co_await on_stores(
-      ctx, [&ctx, &name, &digest] { return ctx.meta.blob_in_repo(name, digest).has_value(); });
+  const std::optional<std::uint64_t> linked = co_await on_stores(
+      ctx, [&ctx, &name, &digest] { return ctx.meta.blob_in_repo(name, digest); });
   if (!linked) throw ApiError(OciError::kBlobUnknown, "blob unknown to registry", digest.str());
   const std::string etag = "\"" + digest.str() + "\"";
   if (method == "GET" && !ctx.blobs.local_files()) {
@@ -109,7 +109,7 @@ Awaitable handle_blob(Context& ctx, http::Exchange& ex, const std::string& name,
       co_return;
     }
   }
-  std::optional<BlobSource> source = co_await find_blob(ctx, digest);
+  std::optional<BlobSource> source = co_await find_blob(ctx, digest, linked);
   if (!source) throw ApiError(OciError::kBlobUnknown, "blob unknown to registry", digest.str());
   const std::uint64_t size = source->size;
 
@@ -173,13 +173,10 @@ class StreamReader {
   static constexpr std::size_t kMaxBuffered = 16 << 20;
   static constexpr std::chrono::milliseconds kStallLimit{500};
 
-  // `fill`: the node's copy written on the way (a whole-blob download), or null.
   StreamReader(Context& ctx, boost::asio::any_io_executor executor, const Digest& digest,
-               std::uint64_t offset, std::uint64_t end,
-               std::unique_ptr<store::BlobCache::Fill> fill)
+               std::uint64_t offset, std::uint64_t end)
       : state_(std::make_shared<State>(executor)), ctx_(ctx), digest_(digest), end_(end) {
     state_->next_offset = offset;
-    state_->fill = std::move(fill);
     start(offset);
   }
   // An abandoned download stops the transfer and waits for it: it uses the store.
@@ -246,9 +243,6 @@ class StreamReader {
     bool signalled = false;  // a batch arrived since next() last looked
     bool abandoned = false;
     std::exception_ptr error;
-    // Used by the transfer thread only (one transfer at a time). Dropped when a transfer
-    // stops for a slow client: a batch hashed and written but not delivered is fetched again.
-    std::unique_ptr<store::BlobCache::Fill> fill;
   };
 
   // Hands `batch` to the client side; false when the transfer should stop.
@@ -293,9 +287,7 @@ class StreamReader {
             batch.append(piece.substr(0, take));
             piece.remove_prefix(take);
             if (batch.size() == kBatch) {
-              if (st->fill) st->fill->append(batch);
               if (!deliver(*st, std::move(batch))) {
-                st->fill.reset();
                 stopped = true;
                 throw Stop{};
               }
@@ -305,18 +297,7 @@ class StreamReader {
           }
         });
         if (!found) throw Error(ErrorCode::kUnavailable, "blob " + digest.str() + " is missing");
-        if (!stopped && !batch.empty()) {
-          if (st->fill) st->fill->append(batch);
-          if (deliver(*st, std::move(batch)))
-            wake(st);
-          else
-            st->fill.reset();
-        }
-        // Every byte delivered: the copy is published if its digest and size match.
-        if (!stopped && st->fill) {
-          st->fill->finish();
-          st->fill.reset();
-        }
+        if (!stopped && !batch.empty() && deliver(*st, std::move(batch))) wake(st);
       } catch (...) {
         error = std::current_exception();
       }
@@ -340,18 +321,22 @@ class StreamReader {
 
 }  // namespace
 
-boost::asio::awaitable<std::optional<BlobSource>> find_blob(Context& ctx, const Digest& digest) {
+boost::asio::awaitable<std::optional<BlobSource>> find_blob(Context& ctx, const Digest& digest,
+                                                          std::optional<std::uint64_t> linked) {
   if (ctx.blobs.local_files()) {
     BlobSource local{ctx.blobs.open(digest), 0};
     if (!local.file) co_return std::nullopt;
     local.size = local.file->size();
     co_return local;
   }
+  // Linked in the metadata (checked by the caller for this request): the object exists, since
+  // the collector deletes an object only after its last link went. The node's copy serves it.
+  if (ctx.blob_cache && linked)
+    if (auto copy = ctx.blob_cache->open(digest, *linked)) co_return BlobSource{std::move(copy), *linked};
   std::optional<std::uint64_t> size =
       co_await on_stores(ctx, [&ctx, &digest] { return ctx.blobs.size_of(digest); });
   if (!size) co_return std::nullopt;
-  // The object store said the blob exists: a local copy may serve it.
-  if (ctx.blob_cache)
+  if (ctx.blob_cache && !linked)  // the object store answered for it
     if (auto copy = ctx.blob_cache->open(digest, *size)) co_return BlobSource{std::move(copy), *size};
   co_return BlobSource{std::nullopt, *size};
 }
@@ -362,11 +347,16 @@ Awaitable send_blob_body(Context& ctx, http::Exchange& ex, http::Response r, con
     co_await ex.send_file(std::move(r), source.file->fd(), offset, length);
     co_return;
   }
-  std::unique_ptr<store::BlobCache::Fill> fill;
+  // A whole-blob download leaves a copy for the next ones (made in the background).
   if (ctx.blob_cache && offset == 0 && length == source.size)
-    fill = ctx.blob_cache->begin_fill(digest, source.size);
+    ctx.blob_cache->fill_later(
+        digest, source.size,
+        [&blobs = ctx.blobs, digest, size = source.size](
+            const std::function<void(std::string_view)>& sink) {
+          return blobs.read_stream(digest, 0, size, sink);
+        });
   StreamReader reader(ctx, co_await boost::asio::this_coro::executor, digest, offset,
-                      offset + length, std::move(fill));
+                      offset + length);
   StreamReader* pieces = &reader;
   // (A plain lambda returning the coroutine: GCC 12 warns wrongly about a coroutine lambda.)
   co_await ex.send_stream(std::move(r), length, [pieces] { return pieces->next(); });

@@ -308,6 +308,7 @@ const Found* find_version(const std::vector<Found>& found, const std::string& na
 oci::Descriptor store_blob(Context& ctx, const std::string& repository, const std::string& data,
                            std::string_view media_type) {
   std::shared_lock lock(ctx.commit_lock);
+  auto cluster = ctx.meta.share_commits();  // and a collector on another node
   Digest d = ctx.blobs.put(data);
   ctx.meta.link_blob(repository, d, data.size());
   return oci::Descriptor{std::string(media_type), d.str(), static_cast<std::int64_t>(data.size())};

@@ -113,6 +113,9 @@ Awaitable admin_gc(Context& ctx, http::Exchange& ex);  // admin.cpp
 bool is_ui_path(std::string_view path);
 // Its caches and signing key (from options.ui_key, else a random one for this process).
 std::shared_ptr<UiState> make_ui_state(const ApiOptions& options);
+// Builds the UI's chart list now (the router runs it on a thread of its own at start-up, so
+// the first visitor does not wait for it).
+void warm_ui(Context& ctx);
 Awaitable handle_ui(Context& ctx, http::Exchange& ex);
 Awaitable handle_blob(Context& ctx, http::Exchange& ex, const std::string& name,
                       const std::string& ref);
@@ -123,7 +126,10 @@ struct BlobSource {
   std::optional<store::BlobFile> file;
   std::uint64_t size = 0;
 };
-boost::asio::awaitable<std::optional<BlobSource>> find_blob(Context& ctx, const Digest& digest);
+// `linked`: the blob's size as linked to the request's repository in the metadata, when the
+// caller checked that (a node's copy then serves it without asking the object store).
+boost::asio::awaitable<std::optional<BlobSource>> find_blob(
+    Context& ctx, const Digest& digest, std::optional<std::uint64_t> linked = std::nullopt);
 // Sends `length` bytes of the blob from `offset` after `r`'s headers: with sendfile from
 // the source's file (a local store, or the node's copy of an object-store blob), else streamed
 // from the object store (a whole-blob download then leaves a copy in ctx.blob_cache).

@@ -143,6 +143,21 @@ std::string safe_next(const std::string& next) {
   return next;
 }
 
+// Builds the chart list of store generation `generation` (store calls: on the store pool or a
+// thread of its own) and keeps it unless a newer one was kept meanwhile.
+std::shared_ptr<const ui::Catalog> build_and_keep(Context& ctx, UiState& st,
+                                                  std::uint64_t generation) {
+  auto tags = ctx.meta.charts_under("");
+  std::shared_ptr<const ui::Catalog> built;
+  {
+    std::lock_guard lock(st.entries_mu);
+    built = ui::build_catalog(tags, generation, &st.entries);
+  }
+  std::lock_guard lock(st.mu);
+  if (!st.catalog || st.catalog->generation <= generation) st.catalog = built;
+  return built;
+}
+
 boost::asio::awaitable<std::shared_ptr<const ui::Catalog>> catalog_of(Request& r) {
   Context& ctx = r.ctx;
   UiState& st = r.st;
@@ -151,14 +166,9 @@ boost::asio::awaitable<std::shared_ptr<const ui::Catalog>> catalog_of(Request& r
     std::lock_guard lock(st.mu);
     if (st.catalog && st.catalog->generation == generation) co_return st.catalog;
   }
-  auto built = co_await on_stores(ctx, [&ctx, &generation, &st] {
-    auto tags = ctx.meta.charts_under("");
-    std::lock_guard lock(st.entries_mu);
-    return ui::build_catalog(tags, generation, &st.entries);
+  co_return co_await on_stores(ctx, [&ctx, &generation, &st] {
+    return build_and_keep(ctx, st, generation);
   });
-  std::lock_guard lock(st.mu);
-  if (!st.catalog || st.catalog->generation <= generation) st.catalog = built;
-  co_return built;
 }
 
 boost::asio::awaitable<std::shared_ptr<const std::vector<std::string>>> repositories_of(
@@ -538,6 +548,10 @@ std::shared_ptr<UiState> make_ui_state(const ApiOptions& options) {
   auto st = std::make_shared<UiState>();
   st->key = options.ui_key.empty() ? random_hex(32) : options.ui_key;
   return st;
+}
+
+void warm_ui(Context& ctx) {
+  if (ctx.ui) build_and_keep(ctx, *ctx.ui, ctx.meta.generation());
 }
 
 bool is_ui_path(std::string_view path) {

@@ -85,6 +85,7 @@ void commit_and_link(Context& ctx, const std::string& name, store::Upload& up,
   std::uint64_t size = up.size();
   {
     std::shared_lock lock(ctx.commit_lock);  // GC must not delete it between commit and link
+    auto cluster = ctx.meta.share_commits();   // ... nor a collector on another node
     try {
       up.commit(expected);
     } catch (const Error& e) {
@@ -119,6 +120,7 @@ Awaitable start(Context& ctx, http::Exchange& ex, const std::string& name) {
       }
       if (!source) return false;
       std::shared_lock lock(ctx.commit_lock);
+      auto cluster = ctx.meta.share_commits();
       auto size = ctx.meta.blob_in_repo(*source, d);
       if (!size || !ctx.blobs.size_of(d)) return false;
       ctx.meta.link_blob(name, d, *size);

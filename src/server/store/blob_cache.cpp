@@ -1,6 +1,7 @@
 #include "server/store/blob_cache.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +12,72 @@
 namespace ch::server::store {
 
 namespace stdfs = std::filesystem;
+
+BlobCache::~BlobCache() {
+  {
+    std::lock_guard lock(jobs_mu_);
+    stop_ = true;
+  }
+  jobs_cv_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+void BlobCache::fill_later(const Digest& d, std::uint64_t size, Reader read) {
+  if (size > max_bytes_ / 4) return;
+  const std::string key = d.str();
+  {
+    std::lock_guard lock(mu_);
+    if (entries_.count(key)) return;
+  }
+  {
+    std::lock_guard lock(jobs_mu_);
+    if (stop_ || queued_.count(key) || jobs_.size() >= kMaxQueued) return;
+    queued_.insert(key);
+    jobs_.push_back(Job{d, size, std::move(read)});
+    if (!worker_.joinable()) worker_ = std::thread([this] { work(); });
+  }
+  jobs_cv_.notify_all();
+}
+
+void BlobCache::drain() {
+  std::unique_lock lock(jobs_mu_);
+  jobs_cv_.wait(lock, [&] { return jobs_.empty() && !busy_; });
+}
+
+void BlobCache::work() {
+  // The lowest CPU priority: copies only use what the node's requests leave.
+  sched_param none{};
+  ::sched_setscheduler(0, SCHED_IDLE, &none);
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(jobs_mu_);
+      jobs_cv_.wait(lock, [&] { return stop_ || !jobs_.empty(); });
+      if (stop_) return;
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+      busy_ = true;
+    }
+    struct Stopped {};
+    try {
+      if (auto fill = begin_fill(job.digest, job.size)) {
+        const bool found = job.read([&](std::string_view piece) {
+          if (stop_) throw Stopped{};  // read without the lock: a stale value costs a piece
+          fill->append(piece);
+        });
+        if (found && !stop_) fill->finish();
+      }
+    } catch (...) {
+      // The store failed or the node stops: no copy this time.
+    }
+    {
+      std::lock_guard lock(jobs_mu_);
+      queued_.erase(job.digest.str());
+      busy_ = false;
+    }
+    jobs_cv_.notify_all();
+  }
+}
 
 BlobCache::BlobCache(stdfs::path dir, std::uint64_t max_bytes)
     : dir_(std::move(dir)), max_bytes_(max_bytes) {

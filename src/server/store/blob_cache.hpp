@@ -1,18 +1,25 @@
 // A node's local copies of blobs it serves from an object store (scale-out, docs/scale-out.md):
 // content-addressed files in a directory of the node's own, bounded in bytes, the least
 // recently used evicted first. A whole-blob GET that misses streams from the object store as
-// before and writes a copy on the way (hashed; published under its digest only when the
-// digest and size match); later GETs of the blob are sent from the local file with sendfile.
+// before, and queues a copy that a background thread of the lowest CPU priority makes with a
+// GET of its own (hashed; published under its digest only when digest and size match), so a
+// download never waits for the copy. Later GETs of the blob are sent from the local file with
+// sendfile.
 //
-// The object store stays the authority: the caller asks it whether the blob exists (and its
-// size) before using a copy, so a blob deleted or collected through any node is gone on
-// every node. Blobs are immutable by address, so a copy can never be stale, only unneeded.
-// The directory is emptied when the cache opens: copies are written without fsync, and a
-// crash could leave a published file whose data never reached the disk.
+// The caller checks that the blob is still there (its link in the metadata, which garbage
+// collection removes before the object) before using a copy. Blobs are immutable by address,
+// so a copy can never be stale, only unneeded. The directory is emptied when the cache opens:
+// copies are written without fsync, and a crash could leave a published file whose data never
+// reached the disk.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <filesystem>
+#include <functional>
+#include <thread>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -37,6 +44,7 @@ class BlobCache {
   // `dir` is created (0700) and emptied; `max_bytes` bounds the published copies. A blob
   // larger than a quarter of it is not cached (one large blob must not flush the rest).
   BlobCache(std::filesystem::path dir, std::uint64_t max_bytes);
+  ~BlobCache();  // stops the background copy (an unfinished one leaves nothing)
   BlobCache(const BlobCache&) = delete;
   BlobCache& operator=(const BlobCache&) = delete;
 
@@ -72,10 +80,20 @@ class BlobCache {
   // already cached, being filled by another download, or kMaxFills fills are running.
   std::unique_ptr<Fill> begin_fill(const Digest& d, std::uint64_t size);
 
+  // Streams the blob's bytes, in order, into the sink; false when the blob is missing.
+  using Reader = std::function<bool(const std::function<void(std::string_view)>& sink)>;
+  // Queues a copy of `d` (`size` bytes) read with `read` on the background thread (one blob
+  // at a time, SCHED_IDLE: it only takes CPU nothing else wants). Ignored when the blob is
+  // too large, already cached or queued, or kMaxQueued copies wait.
+  void fill_later(const Digest& d, std::uint64_t size, Reader read);
+  // Waits until no copy is queued or running (tests).
+  void drain();
+
   Stats stats() const;
   std::uint64_t max_bytes() const { return max_bytes_; }
 
   static constexpr std::size_t kMaxFills = 4;
+  static constexpr std::size_t kMaxQueued = 64;
 
  private:
   struct Entry {
@@ -95,6 +113,21 @@ class BlobCache {
   std::set<std::string> filling_;
   std::uint64_t next_tmp_ = 0;
   Stats stats_;
+
+  // The background copies.
+  struct Job {
+    Digest digest;
+    std::uint64_t size;
+    Reader read;
+  };
+  void work();
+  std::mutex jobs_mu_;
+  std::condition_variable jobs_cv_;
+  std::deque<Job> jobs_;
+  std::set<std::string> queued_;  // digests queued or being copied
+  bool busy_ = false;
+  std::atomic<bool> stop_{false};
+  std::thread worker_;
 };
 
 }  // namespace ch::server::store

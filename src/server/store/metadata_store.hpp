@@ -136,6 +136,23 @@ class MetadataStore {
   // BlobStore::remove_if_unchanged(d, blob_mtime) so a concurrent re-upload wins.
   virtual bool blob_is_garbage(const Digest& d, std::int64_t blob_mtime,
                                std::chrono::seconds grace) = 0;
+
+  // The cluster-wide counterpart of a node's commit lock, for stores several nodes share:
+  // held shared while a node commits (or mounts) a blob and links it, exclusively while a
+  // collector checks a blob and deletes it, so that a blob re-uploaded on one node is never
+  // deleted by a collector on another between its check and its delete. Taken after the
+  // node's own commit lock, released before it. Local stores return nullptr (the node's own
+  // lock covers them). The hold ends when the returned object is destroyed.
+  struct CommitHold {
+    virtual ~CommitHold() = default;
+  };
+  virtual std::unique_ptr<CommitHold> share_commits() { return nullptr; }
+  // Throws Error(kUnavailable) when the exclusive hold cannot be had within `wait` (commits
+  // keep coming on other nodes): the collector leaves that blob for its next run.
+  virtual std::unique_ptr<CommitHold> exclude_commits(std::chrono::milliseconds wait) {
+    (void)wait;
+    return nullptr;
+  }
 };
 
 // SQLite (WAL) at <root>/metadata.db, with an in-memory cache of tags and manifests.

@@ -60,6 +60,8 @@ namespace {
 // Advisory lock keys ("chschema", "chgc" in ASCII): schema creation and the collector.
 constexpr std::int64_t kSchemaLockKey = 0x6368736368656d61;
 constexpr std::int64_t kGcLockKey = 0x6368676300000000;
+// Blob commits (shared) against the collector's blob deletes (exclusive), across nodes.
+constexpr std::int64_t kCommitLockKey = 0x6368636f6d6d6974;
 // Serialization failures and deadlocks retried before giving up.
 constexpr int kMaxConflictRetries = 30;
 // The attachment tags of cosign/tags.hpp (attachment_subject), for queries.
@@ -390,7 +392,7 @@ class Pool {
   }
   const std::string& where() const { return where_; }
 
- private:
+  // A connection of its own, outside the pool's count (closed by the caller with finish).
   PGconn* connect() {
     PGconn* c = libpq().connectdb(conninfo_.c_str());
     if (c == nullptr) throw Error(ErrorCode::kIo, "PostgreSQL connection: out of memory");
@@ -408,6 +410,7 @@ class Pool {
     return c;
   }
 
+ private:
   // Session settings, again after every reset. CREATE ... IF NOT EXISTS notices would go
   // to stderr through libpq's default notice processor.
   void prepare(PGconn* c) {
@@ -829,7 +832,91 @@ class PgMetadataStore final : public MetadataStore {
     });
   }
 
+  // The commit lock across nodes: an advisory lock on a connection of its own (so a hold
+  // never takes a pooled connection that the statements under it need). Shared holds of this
+  // node are counted and take the database lock once; an exclusive hold (the collector, after
+  // the node's own commit lock, so no shared hold of this node is open) waits at most `wait`.
+  // If that connection breaks, the database has released the lock: the next hold reconnects.
+  std::unique_ptr<CommitHold> share_commits() override {
+    std::lock_guard lock(lock_mu_);
+    if (shared_holds_ == 0) lock_statement("SELECT pg_advisory_lock_shared($1)", "share commits");
+    ++shared_holds_;
+    return std::make_unique<Hold>(*this, false);
+  }
+
+  std::unique_ptr<CommitHold> exclude_commits(std::chrono::milliseconds wait) override {
+    std::lock_guard lock(lock_mu_);
+    if (shared_holds_ != 0)
+      throw Error(ErrorCode::kInvalidArgument, "exclude_commits while this node holds commits");
+    lock_statement(("SET lock_timeout = " + std::to_string(std::max<long long>(1, wait.count())))
+                       .c_str(),
+                   "exclude commits");
+    try {
+      lock_statement("SELECT pg_advisory_lock($1)", "exclude commits");
+    } catch (...) {
+      try {
+        lock_statement("RESET lock_timeout", "exclude commits");
+      } catch (...) {
+      }
+      throw;
+    }
+    lock_statement("RESET lock_timeout", "exclude commits");
+    return std::make_unique<Hold>(*this, true);
+  }
+
  private:
+  class Hold final : public CommitHold {
+   public:
+    Hold(PgMetadataStore& store, bool exclusive) : store_(store), exclusive_(exclusive) {}
+    ~Hold() override { store_.release_commits(exclusive_); }
+
+   private:
+    PgMetadataStore& store_;
+    bool exclusive_;
+  };
+
+  void release_commits(bool exclusive) noexcept {
+    std::lock_guard lock(lock_mu_);
+    if (!exclusive && --shared_holds_ != 0) return;
+    try {
+      lock_statement(exclusive ? "SELECT pg_advisory_unlock($1)"
+                               : "SELECT pg_advisory_unlock_shared($1)",
+                     "release commits");
+    } catch (...) {
+      // The connection is gone, and with it the lock.
+    }
+  }
+
+  // Runs one statement (with kCommitLockKey as $1 when it has one) on the lock connection,
+  // with lock_mu_ held: connecting when there is none, once more after a broken connection.
+  // A lock wait that times out (SQLSTATE 55P03) and an unreachable database throw
+  // Error(kUnavailable).
+  void lock_statement(const char* sql, const char* what) {
+    for (int attempt = 0;; ++attempt) {
+      if (lock_conn_ == nullptr) lock_conn_ = pool_.connect();
+      try {
+        Conn c(lock_conn_);
+        if (std::string_view(sql).find("$1") != std::string_view::npos)
+          c.exec(sql, Params().integer(kCommitLockKey));
+        else
+          c.script(sql);
+        return;
+      } catch (const PgFailure& f) {
+        if (f.broken && attempt == 0) {
+          libpq().finish(lock_conn_);
+          lock_conn_ = nullptr;
+          continue;
+        }
+        if (f.sqlstate == "55P03")
+          throw Error(ErrorCode::kUnavailable,
+                      std::string("PostgreSQL metadata database: ") + what + ": lock wait timed out");
+        throw Error(f.broken ? ErrorCode::kUnavailable : ErrorCode::kIo,
+                    "PostgreSQL metadata database " + pool_.where() + ": " + what + ": " +
+                        f.message);
+      }
+    }
+  }
+
   // Runs `body` on a pooled connection: once more after resetting a broken connection, and
   // again (bounded, with backoff) after a serialization failure or deadlock. Other
   // failures become Error(kIo).
@@ -1068,6 +1155,14 @@ class PgMetadataStore final : public MetadataStore {
   std::function<std::int64_t()> clock_;
   Pool pool_;
   ManifestCache cache_;
+  std::mutex lock_mu_;  // the lock connection and the count
+  PGconn* lock_conn_ = nullptr;
+  std::size_t shared_holds_ = 0;
+
+ public:
+  ~PgMetadataStore() override {
+    if (lock_conn_ != nullptr) libpq().finish(lock_conn_);
+  }
 };
 
 // Same algorithm as the SQLite store, computed by the database: live manifests go into a
