@@ -100,7 +100,8 @@ Awaitable dispatch(Context& ctx, http::Exchange& ex) {
 
 Router::Router(ApiOptions options, store::BlobStore& blobs, store::MetadataStore& meta,
                const auth::Authenticator& auth, Metrics& metrics, std::shared_mutex& commit_lock)
-    : ctx_(new Context{options, blobs, meta, auth, metrics, commit_lock, {}, {}, nullptr, nullptr}) {
+    : ctx_(
+          new Context{options, blobs, meta, auth, metrics, commit_lock, {}, {}, nullptr, nullptr}) {
   if (ctx_->options.ui) ctx_->ui = handlers::make_ui_state(ctx_->options);
   // The UI's chart list, built while the server starts rather than on the first visit; only
   // for a local metadata store (it holds every chart version, which a scale-out node only

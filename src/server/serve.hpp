@@ -34,7 +34,8 @@ struct ServeSettings {
   bool s3_redirect = false;
   long s3_redirect_expiry = 1200;
   long s3_cache_mib = 1024;
-  long s3_timeout = 30;  // seconds without an answer from the store before a call fails  // local copies of served blobs (store/blob_cache.hpp); 0: none
+  long s3_timeout = 30;  // seconds without an answer from the store before a call fails  // local
+                         // copies of served blobs (store/blob_cache.hpp); 0: none
   std::string s3_access_key_file, s3_secret_key_file;
 };
 

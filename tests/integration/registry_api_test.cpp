@@ -40,14 +40,20 @@ class RegistryApi : public ::testing::Test {
     server_ = testing::start_server(CH_BINARY, (root_.path() / "store").string(), extra, &port_);
     base_ = "http://127.0.0.1:" + std::to_string(port_);
   }
-  void stop_server() { server_.reset(); }
+  void stop_server() {
+    server_.reset();
+  }
   // SIGTERM, then the exit status.
   int terminate() {
     server_->signal(SIGTERM);
     return server_->wait();
   }
-  std::string server_log() { return server_->stderr_text(); }
-  std::string metrics() { return req("GET", "/metrics").body; }
+  std::string server_log() {
+    return server_->stderr_text();
+  }
+  std::string metrics() {
+    return req("GET", "/metrics").body;
+  }
 #else
   // Three nodes (each with an empty --root of its own) and the balancer; a restart keeps
   // the test's bucket prefix and database.
@@ -66,9 +72,9 @@ class RegistryApi : public ::testing::Test {
     ++starts_;
     for (int i = 0; i < 3; ++i) {
       std::vector<std::string> args = {
-          "--storage",  "s3://" + bucket + "/" + database_,
+          "--storage",     "s3://" + bucket + "/" + database_,
           "--s3-endpoint", s3.endpoint,
-          "--metadata", testing::shared_postgres().conninfo(database_),
+          "--metadata",    testing::shared_postgres().conninfo(database_),
           "--gc-interval", "0"};
       args.insert(args.end(), extra.begin(), extra.end());
       int port = 0;
@@ -122,7 +128,7 @@ class RegistryApi : public ::testing::Test {
   std::string database_;
   std::set<std::size_t> serving_nodes_;
   int starts_ = 0;
-  std::vector<std::unique_ptr<testing::Process>> nodes_;
+  std::vector<std::unique_ptr<testing::Process> > nodes_;
   std::vector<int> ports_;
   std::unique_ptr<testing::Process> balancer_;
 #endif
@@ -183,9 +189,9 @@ TEST_F(RegistryApi, End1BaseAndHealth) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(req("GET", "/healthz").status, 200);
   EXPECT_EQ(req("GET", "/metrics").status, 200);
-  EXPECT_NE(
-      metrics().find("charthouse_http_requests_total{route=\"/v2/\",method=\"GET\",status=\"200\"} 1"),
-      std::string::npos)
+  EXPECT_NE(metrics().find(
+                "charthouse_http_requests_total{route=\"/v2/\",method=\"GET\",status=\"200\"} 1"),
+            std::string::npos)
       << metrics();
 }
 

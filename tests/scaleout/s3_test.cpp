@@ -3,8 +3,8 @@
 // store instance = another node, digest checks, cleanup) and `charthouse serve --storage s3://`
 // end to end, with its configuration errors and an object store that goes away and comes back.
 #include <arpa/inet.h>
-#include <signal.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -555,7 +555,8 @@ TEST_F(S3Serve, NodeCopiesServeRepeatedGetsAndAnUnlinkedBlobIsGoneAtOnce) {
   EXPECT_EQ(metric("hits_total"), hits + 2) << "both served from the copy";
   const stdfs::path copy = tmp_.path() / "node0" / "s3-cache" / ("sha256-" + da.substr(7));
   EXPECT_TRUE(testing::read(copy) == a);
-  for (int i = 0; i < 2; ++i) EXPECT_TRUE(http.request("GET", base + "/v2/copies/blobs/" + dbig).body == big);
+  for (int i = 0; i < 2; ++i)
+    EXPECT_TRUE(http.request("GET", base + "/v2/copies/blobs/" + dbig).body == big);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   EXPECT_EQ(metric("fills_total"), 1) << "a blob over a quarter of the cache is not copied";
 
@@ -590,7 +591,9 @@ TEST_F(S3Serve, NodeCopiesServeRepeatedGetsAndAnUnlinkedBlobIsGoneAtOnce) {
                                 store().endpoint, "--gc-interval", "0", "--s3-cache-mib", "64"},
                                &port, testing::s3_env(store()));
   EXPECT_EQ(testing::list_files(tmp_.path() / "node0" / "s3-cache").size(), 0u);
-  EXPECT_TRUE(http.request("GET", "http://127.0.0.1:" + std::to_string(port) + "/v2/copies/blobs/" + da).body == a);
+  EXPECT_TRUE(
+      http.request("GET", "http://127.0.0.1:" + std::to_string(port) + "/v2/copies/blobs/" + da)
+          .body == a);
 }
 
 // A store that is slow rather than down (its gateway SIGSTOPped): a call it does not answer
@@ -604,8 +607,9 @@ TEST_F(S3Serve, ASlowObjectStoreGivesA503AndNeverHoldsUpTheRestOfTheNode) {
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
   std::string data = random_bytes(200000, 61);
   std::string d = digest_of(data).str();
-  ASSERT_EQ(http.request("POST", base + "/v2/slowstore/blobs/uploads/?digest=" + d, {}, data).status,
-            201);
+  ASSERT_EQ(
+      http.request("POST", base + "/v2/slowstore/blobs/uploads/?digest=" + d, {}, data).status,
+      201);
   ASSERT_EQ(http.request("GET", base + "/v2/slowstore/blobs/" + d).status, 200);
   const std::string pid_text = testing::read(stdfs::path(store().dir) / "gateway.pid");
   const pid_t gateway = static_cast<pid_t>(std::stol(pid_text));
@@ -650,10 +654,11 @@ TEST_F(S3Serve, ASlowObjectStoreGivesA503AndNeverHoldsUpTheRestOfTheNode) {
   EXPECT_TRUE(slow.body == data);
   EXPECT_EQ(http.request("GET", base + "/readyz").status, 200);
   std::string more = random_bytes(5000, 62);
-  EXPECT_EQ(http.request("POST", base + "/v2/slowstore/blobs/uploads/?digest=" +
-                                     digest_of(more).str(), {}, more)
-                .status,
-            201);
+  EXPECT_EQ(
+      http.request("POST", base + "/v2/slowstore/blobs/uploads/?digest=" + digest_of(more).str(),
+                   {}, more)
+          .status,
+      201);
 }
 
 TEST_F(S3Serve, RedirectModeAnswersWithPresignedUrlsThatClientsFollow) {

@@ -36,7 +36,8 @@ std::size_t files_under(const stdfs::path& dir) {
 bool fill(BlobCache& c, const std::string& data, std::size_t piece = 1000) {
   auto f = c.begin_fill(digest_of(data), data.size());
   if (!f) return false;
-  for (std::size_t i = 0; i < data.size(); i += piece) f->append(std::string_view(data).substr(i, piece));
+  for (std::size_t i = 0; i < data.size(); i += piece)
+    f->append(std::string_view(data).substr(i, piece));
   return f->finish();
 }
 
@@ -169,7 +170,8 @@ BlobCache::Reader reader_of(std::string data, std::atomic<int>* calls, bool foun
   return [data = std::move(data), calls, found](const std::function<void(std::string_view)>& sink) {
     ++*calls;
     if (!found) return false;
-    for (std::size_t i = 0; i < data.size(); i += 4096) sink(std::string_view(data).substr(i, 4096));
+    for (std::size_t i = 0; i < data.size(); i += 4096)
+      sink(std::string_view(data).substr(i, 4096));
     return true;
   };
 }

@@ -322,7 +322,7 @@ class StreamReader {
 }  // namespace
 
 boost::asio::awaitable<std::optional<BlobSource>> find_blob(Context& ctx, const Digest& digest,
-                                                          std::optional<std::uint64_t> linked) {
+                                                            std::optional<std::uint64_t> linked) {
   if (ctx.blobs.local_files()) {
     BlobSource local{ctx.blobs.open(digest), 0};
     if (!local.file) co_return std::nullopt;
@@ -332,12 +332,14 @@ boost::asio::awaitable<std::optional<BlobSource>> find_blob(Context& ctx, const 
   // Linked in the metadata (checked by the caller for this request): the object exists, since
   // the collector deletes an object only after its last link went. The node's copy serves it.
   if (ctx.blob_cache && linked)
-    if (auto copy = ctx.blob_cache->open(digest, *linked)) co_return BlobSource{std::move(copy), *linked};
+    if (auto copy = ctx.blob_cache->open(digest, *linked))
+      co_return BlobSource{std::move(copy), *linked};
   std::optional<std::uint64_t> size =
       co_await on_stores(ctx, [&ctx, &digest] { return ctx.blobs.size_of(digest); });
   if (!size) co_return std::nullopt;
   if (ctx.blob_cache && !linked)  // the object store answered for it
-    if (auto copy = ctx.blob_cache->open(digest, *size)) co_return BlobSource{std::move(copy), *size};
+    if (auto copy = ctx.blob_cache->open(digest, *size))
+      co_return BlobSource{std::move(copy), *size};
   co_return BlobSource{std::nullopt, *size};
 }
 
@@ -349,12 +351,11 @@ Awaitable send_blob_body(Context& ctx, http::Exchange& ex, http::Response r, con
   }
   // A whole-blob download leaves a copy for the next ones (made in the background).
   if (ctx.blob_cache && offset == 0 && length == source.size)
-    ctx.blob_cache->fill_later(
-        digest, source.size,
-        [&blobs = ctx.blobs, digest, size = source.size](
-            const std::function<void(std::string_view)>& sink) {
-          return blobs.read_stream(digest, 0, size, sink);
-        });
+    ctx.blob_cache->fill_later(digest, source.size,
+                               [&blobs = ctx.blobs, digest, size = source.size](
+                                   const std::function<void(std::string_view)>& sink) {
+                                 return blobs.read_stream(digest, 0, size, sink);
+                               });
   StreamReader reader(ctx, co_await boost::asio::this_coro::executor, digest, offset,
                       offset + length);
   StreamReader* pieces = &reader;

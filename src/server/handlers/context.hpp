@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "server/errors.hpp"
-#include "server/store/blob_cache.hpp"
 #include "server/handlers/offload.hpp"
 #include "server/router.hpp"
 #include "server/routes.hpp"
+#include "server/store/blob_cache.hpp"
 
 namespace ch::server::handlers {
 

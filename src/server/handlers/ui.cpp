@@ -166,9 +166,8 @@ boost::asio::awaitable<std::shared_ptr<const ui::Catalog>> catalog_of(Request& r
     std::lock_guard lock(st.mu);
     if (st.catalog && st.catalog->generation == generation) co_return st.catalog;
   }
-  co_return co_await on_stores(ctx, [&ctx, &generation, &st] {
-    return build_and_keep(ctx, st, generation);
-  });
+  co_return co_await on_stores(
+      ctx, [&ctx, &generation, &st] { return build_and_keep(ctx, st, generation); });
 }
 
 boost::asio::awaitable<std::shared_ptr<const std::vector<std::string>>> repositories_of(

@@ -84,8 +84,8 @@ void commit_and_link(Context& ctx, const std::string& name, store::Upload& up,
                      const Digest& expected) {
   std::uint64_t size = up.size();
   {
-    std::shared_lock lock(ctx.commit_lock);  // GC must not delete it between commit and link
-    auto cluster = ctx.meta.share_commits();   // ... nor a collector on another node
+    std::shared_lock lock(ctx.commit_lock);   // GC must not delete it between commit and link
+    auto cluster = ctx.meta.share_commits();  // ... nor a collector on another node
     try {
       up.commit(expected);
     } catch (const Error& e) {

@@ -126,8 +126,7 @@ std::unique_ptr<BlobCache::Fill> BlobCache::begin_fill(const Digest& d, std::uin
   stdfs::path tmp;
   {
     std::lock_guard lock(mu_);
-    if (entries_.count(key) || filling_.count(key) || filling_.size() >= kMaxFills)
-      return nullptr;
+    if (entries_.count(key) || filling_.count(key) || filling_.size() >= kMaxFills) return nullptr;
     filling_.insert(key);
     tmp = dir_ / "tmp" / std::to_string(++next_tmp_);
   }

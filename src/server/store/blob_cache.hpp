@@ -19,7 +19,6 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
-#include <thread>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -27,6 +26,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 
 #include "base/digest.hpp"
@@ -101,9 +101,9 @@ class BlobCache {
     std::list<std::string>::iterator lru;  // position in lru_ (front: most recent)
   };
   std::filesystem::path path_of(const std::string& key) const;
-  void publish(Fill& f);        // after a verified fill
+  void publish(Fill& f);  // after a verified fill
   void end_fill(const std::string& key);
-  void evict_locked();          // with mu_ held: down to max_bytes_
+  void evict_locked();  // with mu_ held: down to max_bytes_
 
   std::filesystem::path dir_;
   std::uint64_t max_bytes_;

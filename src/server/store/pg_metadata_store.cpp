@@ -848,9 +848,9 @@ class PgMetadataStore final : public MetadataStore {
     std::lock_guard lock(lock_mu_);
     if (shared_holds_ != 0)
       throw Error(ErrorCode::kInvalidArgument, "exclude_commits while this node holds commits");
-    lock_statement(("SET lock_timeout = " + std::to_string(std::max<long long>(1, wait.count())))
-                       .c_str(),
-                   "exclude commits");
+    lock_statement(
+        ("SET lock_timeout = " + std::to_string(std::max<long long>(1, wait.count()))).c_str(),
+        "exclude commits");
     try {
       lock_statement("SELECT pg_advisory_lock($1)", "exclude commits");
     } catch (...) {
@@ -879,9 +879,9 @@ class PgMetadataStore final : public MetadataStore {
     std::lock_guard lock(lock_mu_);
     if (!exclusive && --shared_holds_ != 0) return;
     try {
-      lock_statement(exclusive ? "SELECT pg_advisory_unlock($1)"
-                               : "SELECT pg_advisory_unlock_shared($1)",
-                     "release commits");
+      lock_statement(
+          exclusive ? "SELECT pg_advisory_unlock($1)" : "SELECT pg_advisory_unlock_shared($1)",
+          "release commits");
     } catch (...) {
       // The connection is gone, and with it the lock.
     }
@@ -908,11 +908,11 @@ class PgMetadataStore final : public MetadataStore {
           continue;
         }
         if (f.sqlstate == "55P03")
-          throw Error(ErrorCode::kUnavailable,
-                      std::string("PostgreSQL metadata database: ") + what + ": lock wait timed out");
-        throw Error(f.broken ? ErrorCode::kUnavailable : ErrorCode::kIo,
-                    "PostgreSQL metadata database " + pool_.where() + ": " + what + ": " +
-                        f.message);
+          throw Error(ErrorCode::kUnavailable, std::string("PostgreSQL metadata database: ") +
+                                                   what + ": lock wait timed out");
+        throw Error(
+            f.broken ? ErrorCode::kUnavailable : ErrorCode::kIo,
+            "PostgreSQL metadata database " + pool_.where() + ": " + what + ": " + f.message);
       }
     }
   }

@@ -34,7 +34,7 @@ struct S3Config {
   // A call during which the store sends nothing for this long (a hung or overloaded store)
   // is abandoned, and retried when that is safe (--s3-timeout).
   std::chrono::seconds stall{30};
-  int attempts = 3;                   // tries of a call that failed with 5xx or no answer
+  int attempts = 3;  // tries of a call that failed with 5xx or no answer
   // Objects larger than this are copied in parts of this size (UploadPartCopy); S3 copies at
   // most 5 GiB in one CopyObject. Smaller in tests, to take the multipart path.
   std::uint64_t max_copy_bytes = 5ULL << 30;
