@@ -29,6 +29,8 @@ started=$(date +%s)
 step() { printf '[%4ds] %s\n' $(($(date +%s) - started)) "$*"; }
 load() { timeout 300 "$lg" "$@" --out "$out" >/dev/null; }
 rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
+# ROWS="4 5" runs only those rows (default: all; row 6 also follows RSS_MANIFESTS).
+want() { [[ " ${ROWS:-1 2 3 4 5 6} " == *" $1 "* ]]; }
 
 # --- The stores.
 # (PostgreSQL runs as the postgres user: its directory must not sit under $work, which is
@@ -123,7 +125,7 @@ step "content ready"
 
 # --- 1. manifest GET by tag.
 ci=0
-for conns in 1 16 64; do
+want 1 && for conns in 1 16 64; do
   ci=$((ci + 1))
   for r in $(seq 1 "$rounds"); do
     for t in $(order "$r"); do
@@ -135,7 +137,7 @@ done
 step "1. manifest GET"
 
 # --- 2. chart pulls, 4 interleaved blocks of 500.
-for r in 1 2 3 4; do
+want 2 && for r in 1 2 3 4; do
   for t in $(order "$r"); do
     load pull --addr "${addr[$t]}" --repo bench/grafana --tag "$gver" --count 500 --max-seconds 120 \
       --row "2. chart pull (2,000)" --order 20 --target "$t"
@@ -146,20 +148,27 @@ step "2. chart pulls"
 # --- 3. 500 chart pushes; 4. 256 MiB push and GET.
 for r in $(seq 1 "$rounds"); do
   for t in $(order "$r"); do
-    load push-charts --addr "${addr[$t]}" --dir "$work/charts500" --namespace "push$r" \
+    want 3 && load push-charts --addr "${addr[$t]}" --dir "$work/charts500" --namespace "push$r" \
       --row "3. push 500 charts" --order 30 --target "$t"
-    load push-blob --addr "${addr[$t]}" --repo "blobs/mono$r" --file "$work/blob$r" --digest "${bdigest[$r]}" \
+    want 4 && load push-blob --addr "${addr[$t]}" --repo "blobs/mono$r" --file "$work/blob$r" --digest "${bdigest[$r]}" \
       --row "4. push 256 MiB blob" --order 40 --target "$t"
   done
 done
 step "3/4. pushes"
-# The first GET of a blob on a node streams it from the store (and, on charthouse, leaves the
-# node's copy); later GETs of it on that node are sent from the copy. docker-registry reads
-# from the store every time, so its two rows measure the same path.
-for r in $(seq 1 "$rounds"); do
+# The first GET of a blob on a node streams it from the store (and, on charthouse, queues the
+# node's copy, made in the background); later GETs of it on that node are sent from the copy.
+# The "again" row starts once the copy exists (a second download usually comes later than
+# this loop would send it). docker-registry reads from the store every time, so its two rows
+# measure the same path.
+fills() { curl -s "http://$ch/metrics" | awk '$1 == "charthouse_blob_cache_fills_total" {print $2}'; }
+want 4 && for r in $(seq 1 "$rounds"); do
   for t in $(order "$r"); do
+    before=$(fills)
     load blob-get --addr "${addr[$t]}" --path "/v2/blobs/mono$r/blobs/${bdigest[$r]}" --expect-bytes $((256 << 20)) \
       --reps 1 --row "4. GET 256 MiB blob, first on the node" --order 41 --target "$t"
+    if [[ $t == charthouse ]]; then
+      for _ in $(seq 1 600); do [[ $(fills) -gt $before ]] && break; sleep 0.1; done
+    fi
     load blob-get --addr "${addr[$t]}" --path "/v2/blobs/mono$r/blobs/${bdigest[$r]}" --expect-bytes $((256 << 20)) \
       --reps 3 --row "4. GET 256 MiB blob, again" --order 42 --target "$t"
   done
@@ -200,7 +209,7 @@ start_lb lb1 "${nodes[0]}"; lb1=$lb_addr
 # Chart pulls run 16 at once (each on a new connection), so there is parallel work to spread.
 row5m="5. manifest GET, 64 conn: 3 nodes + nginx (ceiling column: 1 node + nginx)"
 row5p="5. chart pull, 16 at once: 3 nodes + nginx (ceiling column: 1 node + nginx)"
-for r in $(seq 1 "$rounds"); do
+want 5 && for r in $(seq 1 "$rounds"); do
   load get --addr "$lb3" --path "/v2/bench/grafana/manifests/$gver" --conns 64 --requests 100000 \
     --max-seconds 4 --row "$row5m" --order 50 --target charthouse
   load get --addr "$dr" --path "/v2/bench/grafana/manifests/$gver" --conns 64 --requests 100000 \
@@ -218,7 +227,9 @@ done
 # limit does), so that a node's own capacity, not the two cores everything shares, is what
 # three nodes multiply. Skipped where cgroup v1's cpu controller is not writable.
 cg=/sys/fs/cgroup/cpu
-if [[ -w $cg ]] && mkdir -p "$cg/ch-bench-$$" 2>/dev/null; then
+if ! want 5; then
+  :
+elif [[ -w $cg ]] && mkdir -p "$cg/ch-bench-$$" 2>/dev/null; then
   for i in 0 1 2; do
     mkdir -p "$cg/ch-bench-$$/n$i"
     echo 100000 >"$cg/ch-bench-$$/n$i/cpu.cfs_period_us"
@@ -250,7 +261,7 @@ step "5. three nodes"
 # --- 6. memory of the first node with 10,000 and 100,000 stored manifests (one per repository).
 ch_first=${nodes[0]}; ch_first_pid=${node_pids[0]}
 # RSS_MANIFESTS="" skips this part (populating 100,000 manifests takes 10-20 minutes).
-for total in ${RSS_MANIFESTS-10000 100000}; do
+want 6 && for total in ${RSS_MANIFESTS-10000 100000}; do
   have=$(psql -tA "${pgurl%/postgres}/scale" -c "SELECT count(*) FROM manifests" 2>/dev/null || echo 0)
   timeout 1800 "$lg" populate --addr "$ch_first" --repo "mem$total/m" --chart "$gtgz" --repos $((total - have)) --conns 8 >/dev/null
   # Reads over all of it: the tag of every 10th repository, the catalog, the classic index.

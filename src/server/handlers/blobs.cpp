@@ -349,18 +349,19 @@ Awaitable send_blob_body(Context& ctx, http::Exchange& ex, http::Response r, con
     co_await ex.send_file(std::move(r), source.file->fd(), offset, length);
     co_return;
   }
-  // A whole-blob download leaves a copy for the next ones (made in the background).
+  StreamReader reader(ctx, co_await boost::asio::this_coro::executor, digest, offset,
+                      offset + length);
+  StreamReader* pieces = &reader;
+  // (A plain lambda returning the coroutine: GCC 12 warns wrongly about a coroutine lambda.)
+  co_await ex.send_stream(std::move(r), length, [pieces] { return pieces->next(); });
+  // A whole-blob download, once it is over (so that the two never compete for the store),
+  // leaves a copy for the next ones, made in the background.
   if (ctx.blob_cache && offset == 0 && length == source.size)
     ctx.blob_cache->fill_later(digest, source.size,
                                [&blobs = ctx.blobs, digest, size = source.size](
                                    const std::function<void(std::string_view)>& sink) {
                                  return blobs.read_stream(digest, 0, size, sink);
                                });
-  StreamReader reader(ctx, co_await boost::asio::this_coro::executor, digest, offset,
-                      offset + length);
-  StreamReader* pieces = &reader;
-  // (A plain lambda returning the coroutine: GCC 12 warns wrongly about a coroutine lambda.)
-  co_await ex.send_stream(std::move(r), length, [pieces] { return pieces->next(); });
 }
 
 }  // namespace ch::server::handlers
