@@ -19,6 +19,7 @@ import time
 import traceback
 import urllib.request
 
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -159,6 +160,16 @@ def main():
         def text():
             return driver.find_element(By.TAG_NAME, "body").text
 
+        # Whether the page comes to show `s` within the wait (a page still loading is retried).
+        def shows(s):
+            try:
+                WebDriverWait(driver, 20, ignored_exceptions=(StaleElementReferenceException,
+                                                              NoSuchElementException)).until(
+                    lambda d: s in text())
+                return True
+            except TimeoutException:
+                return False
+
         # Anonymous: charts/* only.
         driver.get(base + "/")
         shot("01-home")
@@ -196,6 +207,7 @@ def main():
 
         # Templates: pick one.
         driver.find_element(By.LINK_TEXT, "Templates").click()
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "nav.files a")))
         links = driver.find_elements(By.CSS_SELECTOR, "nav.files a")
         check(len(links) > 5, "templates listed")
         target = [l for l in links if l.text == "deployment.yaml"]
@@ -206,6 +218,7 @@ def main():
 
         # Versions, then compare.
         driver.find_element(By.PARTIAL_LINK_TEXT, "Versions").click()
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "table.versions tbody tr")))
         rows = driver.find_elements(By.CSS_SELECTOR, "table.versions tbody tr")
         check(len(rows) == 2, "two versions listed")
         shot("06-versions")
@@ -244,7 +257,8 @@ def main():
         driver.find_element(By.ID, "user").send_keys("bob")
         driver.find_element(By.ID, "password").send_keys("wrong")
         driver.find_element(By.CSS_SELECTOR, "form.login button").click()
-        check("Wrong user name or password" in text(), "a wrong password is refused")
+        # The answer comes after a bcrypt check (slow under the sanitizers): wait for the page.
+        check(shows("Wrong user name or password"), "a wrong password is refused")
         driver.find_element(By.ID, "user").send_keys("bob")
         driver.find_element(By.ID, "password").send_keys("bobpw")
         driver.find_element(By.CSS_SELECTOR, "form.login button").click()
