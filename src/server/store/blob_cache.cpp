@@ -62,7 +62,7 @@ void BlobCache::work() {
     try {
       if (auto fill = begin_fill(job.digest, job.size)) {
         const bool found = job.read([&](std::string_view piece) {
-          if (stop_) throw Stopped{};  // read without the lock: a stale value costs a piece
+          if (stop_) throw Stopped{};  // the node stops: abandon the copy
           fill->append(piece);
         });
         if (found && !stop_) fill->finish();
